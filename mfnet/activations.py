@@ -1,0 +1,142 @@
+"""Activation layers: g applied to the feature rows, the bias row left alone.
+
+Every activation maps Z of shape (n + 1, m) to A of the same shape with
+``A[0] = Z[0]`` (the row of ones) and ``A[1:] = g(Z[1:])``; its backward pass
+maps dJ/dA to dJ/dZ = dJ/dA * g'(Z) with row 0 set to zero, so that no
+gradient ever reaches row 0 of a weight matrix. Derived in
+``book/04_backprop_matrix.ipynb``; the functions and their stable forms are
+in ``book/08_activations.ipynb``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layer import Layer
+
+__all__ = ["Activation", "Identity", "ReLU", "Sigmoid", "Tanh", "Softmax", "sigmoid", "softmax"]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)), evaluated without overflow for any finite z.
+
+    For z >= 0 it uses 1 / (1 + e^{-z}); for z < 0 the equal form e^{z} / (1 + e^{z});
+    both only ever exponentiate -|z| <= 0.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Column-wise softmax, shifted by each column's maximum so that exp never overflows.
+
+    z : shape (k, m) -> shape (k, m), every column sums to 1.
+    """
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    e /= e.sum(axis=0, keepdims=True)
+    return e
+
+
+class Activation(Layer):
+    """Base class: subclasses define ``_g(Z1)`` and ``_grad(dA1)`` on the feature rows.
+
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); row 0 of A equals row 0 of Z,
+    row 0 of dJ/dZ is zero. ``n`` is fixed by the first batch seen.
+    """
+
+    def __init__(self) -> None:
+        self.A: np.ndarray | None = None  # output of the last forward pass
+        self.Z: np.ndarray | None = None  # input of the last forward pass
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def forward(self, Z: np.ndarray) -> np.ndarray:
+        """A = g(Z) on rows 1.., row 0 copied."""
+        if type(Z) is not np.ndarray or Z.dtype != np.float64:
+            Z = np.asarray(Z, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
+            raise ValueError(f"{self._label()}: expected input Z of shape (n + 1, m) with n >= 1 "
+                             f"and m >= 1, got shape {Z.shape}")
+        A = np.empty_like(Z)
+        A[0] = Z[0]
+        A[1:] = self._g(Z[1:])
+        self.Z, self.A = Z, A
+        return A
+
+    def backward(self, dA: np.ndarray) -> np.ndarray:
+        """dJ/dZ = dJ/dA * g'(Z) on rows 1.., row 0 zero."""
+        if self.A is None:
+            raise RuntimeError(f"{self._label()}: backward called before forward")
+        dA = self._check_rows(dA, self.A.shape[0], "gradient dA")
+        if dA.shape != self.A.shape:
+            raise ValueError(f"{self._label()}: gradient dA has shape {dA.shape} but the forward "
+                             f"output had shape {self.A.shape}")
+        dZ = np.empty_like(dA)
+        dZ[0] = 0.0
+        dZ[1:] = self._grad(dA[1:])
+        return dZ
+
+    def _g(self, Z1: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _grad(self, dA1: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Identity(Activation):
+    """g(z) = z, g'(z) = 1."""
+
+    def _g(self, Z1):
+        return Z1
+
+    def _grad(self, dA1):
+        return dA1
+
+
+class ReLU(Activation):
+    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0, as in PyTorch)."""
+
+    def _g(self, Z1):
+        return np.maximum(Z1, 0.0)
+
+    def _grad(self, dA1):
+        return dA1 * (self.Z[1:] > 0)
+
+
+class Sigmoid(Activation):
+    """g(z) = 1 / (1 + e^{-z}) (stable form, see :func:`sigmoid`), g'(z) = g(z) (1 - g(z))."""
+
+    def _g(self, Z1):
+        return sigmoid(Z1)
+
+    def _grad(self, dA1):
+        A1 = self.A[1:]
+        return dA1 * A1 * (1.0 - A1)
+
+
+class Tanh(Activation):
+    """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2."""
+
+    def _g(self, Z1):
+        return np.tanh(Z1)
+
+    def _grad(self, dA1):
+        A1 = self.A[1:]
+        return dA1 * (1.0 - A1 * A1)
+
+
+class Softmax(Activation):
+    """Column-wise softmax over the feature rows (max-shifted, see :func:`softmax`).
+
+    Its Jacobian for one column a is diag(a) - a a^T, so the backward pass,
+    column by column and vectorised, is dJ/dz = a * (dJ/da - a . dJ/da).
+    With :class:`mfnet.CrossEntropy` this equals the fused
+    :class:`mfnet.SoftmaxCrossEntropy` step (A - Y) / m (``book/07_losses.ipynb``).
+    """
+
+    def _g(self, Z1):
+        return softmax(Z1)
+
+    def _grad(self, dA1):
+        A1 = self.A[1:]
+        return A1 * (dA1 - (A1 * dA1).sum(axis=0, keepdims=True))

@@ -1,0 +1,40 @@
+"""The common interface of every mfnet layer (``book/05_layers.ipynb``)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Layer:
+    """A layer maps an augmented batch forward and a gradient backward.
+
+    forward(A): A of shape (n_in + 1, m) -> output of shape (n_out + 1, m)
+    backward(dOut): gradient with respect to the output, shape (n_out + 1, m)
+        -> gradient with respect to the input, shape (n_in + 1, m)
+
+    ``name`` appears in every error message; :class:`mfnet.Sequential`
+    sets it to the layer's position (for example ``"layer 2 Linear(3, 2)"``).
+    """
+
+    name: str = ""
+
+    def forward(self, A: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def backward(self, dOut: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __call__(self, A: np.ndarray) -> np.ndarray:
+        return self.forward(A)
+
+    def _label(self) -> str:
+        return self.name or repr(self)
+
+    def _check_rows(self, X, rows: int, what: str) -> np.ndarray:
+        """Return X as a 2-D float64 array with ``rows`` rows, or raise a ValueError
+        that names this layer, the expected and the actual shape."""
+        if type(X) is not np.ndarray or X.dtype != np.float64:
+            X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[0] != rows or X.shape[1] == 0:
+            raise ValueError(f"{self._label()}: expected {what} of shape ({rows}, m) with m >= 1, "
+                             f"got shape {X.shape}")
+        return X

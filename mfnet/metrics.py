@@ -1,0 +1,101 @@
+"""Metrics on class labels or on regression values (``book/10_regression_california.ipynb``,
+``book/11_classification_mnist.ipynb``).
+
+Classification metrics take 1-D integer label arrays of shape (m,)
+(``mfnet.labels(output)`` turns a network output into labels); regression
+metrics take arrays of equal shape, e.g. ``mfnet.strip(output)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["accuracy", "confusion_matrix", "precision_recall_f1", "one_vs_rest_accuracy",
+           "mse", "rmse", "r2"]
+
+
+def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"metrics: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    if y_true.size == 0:
+        raise ValueError("metrics: empty arrays")
+    return y_true, y_pred
+
+
+def accuracy(y_true, y_pred) -> float:
+    """Fraction of samples whose predicted class is the true class."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
+    """C[i, j] = number of samples of true class i predicted as class j; shape (k, k), int64."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    k = int(max(y_true.max(), y_pred.max())) + 1 if n_classes is None else n_classes
+    if min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= k:
+        raise ValueError(f"confusion_matrix: labels must lie in 0..{k - 1}")
+    C = np.zeros((k, k), dtype=np.int64)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
+
+
+def precision_recall_f1(y_true, y_pred, average: str = "macro",
+                        n_classes: int | None = None) -> tuple[float, float, float]:
+    """Precision, recall and F1 over one-vs-rest problems, one per class.
+
+    average="micro" pools true/false positives and false negatives of all
+    classes (for single-label data all three then equal the accuracy);
+    average="macro" averages the per-class values (a class never predicted
+    has precision 0).
+    """
+    C = confusion_matrix(y_true, y_pred, n_classes)
+    tp = np.diag(C).astype(np.float64)
+    fp = C.sum(axis=0) - tp
+    fn = C.sum(axis=1) - tp
+    if average == "micro":
+        p = tp.sum() / (tp.sum() + fp.sum())
+        r = tp.sum() / (tp.sum() + fn.sum())
+        f = 2 * p * r / (p + r) if p + r > 0 else 0.0
+        return float(p), float(r), float(f)
+    if average != "macro":
+        raise ValueError(f"precision_recall_f1: average must be 'micro' or 'macro', got {average!r}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+        f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+    return float(p.mean()), float(r.mean()), float(f.mean())
+
+
+def one_vs_rest_accuracy(y_true, y_pred, n_classes: int | None = None) -> float:
+    """(TP + TN) / (TP + TN + FP + FN) pooled over the k one-vs-rest problems.
+
+    Every wrong prediction is one FP and one FN, while each correct or wrong
+    sample adds k - 2 or k - 1 true negatives, so this is 1 - 2 (1 - accuracy) / k:
+    with ten classes it looks high even for a poor classifier.
+    """
+    C = confusion_matrix(y_true, y_pred, n_classes)
+    k, m = C.shape[0], C.sum()
+    tp = np.trace(C)
+    wrong = m - tp
+    tn = m * k - tp - 2 * wrong
+    return float((tp + tn) / (m * k))
+
+
+def mse(y_true, y_pred) -> float:
+    """Mean of the squared errors over all entries (PyTorch's MSELoss convention)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.mean((np.asarray(y_pred, float) - y_true) ** 2))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Square root of :func:`mse`, in the units of the target."""
+    return float(np.sqrt(mse(y_true, y_pred)))
+
+
+def r2(y_true, y_pred) -> float:
+    """Coefficient of determination 1 - SS_res / SS_tot (over all entries)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = np.asarray(y_true, dtype=np.float64)
+    ss_res = np.sum((y_true - y_pred) ** 2)
+    ss_tot = np.sum((y_true - y_true.mean()) ** 2)
+    return float(1.0 - ss_res / ss_tot)

@@ -1,0 +1,95 @@
+"""A network is a list of layers applied in order (``book/02_signal_flow.ipynb``)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+from .init import INIT_FOR_ACTIVATION, make_rng
+from .layer import Layer
+from .linear import Linear
+
+__all__ = ["Sequential", "mlp"]
+
+
+class Sequential(Layer):
+    """Layers in order: forward runs them first to last, backward last to first.
+
+    Shapes: forward(A) takes (n_0 + 1, m) and returns the last layer's output
+    (n_L + 1, m); backward(dA) takes dJ/d(output), shape (n_L + 1, m), leaves
+    dW in every Linear layer and returns dJ/dA^[0], shape (n_0 + 1, m)
+    (``input_grad=False`` skips that last, unused product and returns None).
+    Each layer's ``name`` is set to its position, so shape errors say which
+    layer failed.
+    """
+
+    def __init__(self, *layers: Layer) -> None:
+        if not layers:
+            raise ValueError("Sequential: give at least one layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"Sequential: argument {i} is {layer!r}, not an mfnet layer")
+            layer.name = f"layer {i} {layer!r}"
+        self.layers = list(layers)
+        self.name = "Sequential"
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n  {inner}\n)"
+
+    @property
+    def linear_layers(self) -> list[Linear]:
+        """The layers that have weights, first to last."""
+        return [layer for layer in self.layers if isinstance(layer, Linear)]
+
+    def forward(self, A: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            A = layer.forward(A)
+        return A
+
+    def backward(self, dA: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        layers = self.layers
+        for layer in layers[:0:-1]:
+            dA = layer.backward(dA)
+        first = layers[0]
+        if isinstance(first, Linear):
+            return first.backward(dA, input_grad=input_grad)
+        return first.backward(dA)
+
+    def weights(self) -> list[np.ndarray]:
+        """Copies of every W, first to last."""
+        return [layer.W.copy() for layer in self.linear_layers]
+
+
+_ACTIVATIONS = {"identity": activations.Identity, "relu": activations.ReLU,
+                "sigmoid": activations.Sigmoid, "tanh": activations.Tanh,
+                "softmax": activations.Softmax}
+
+
+def mlp(sizes: list[int], activation: str = "tanh", output: str | None = None,
+        rng: np.random.Generator | int | None = None) -> Sequential:
+    """A fully-connected network ``Linear, g, Linear, g, ..., Linear[, output]``.
+
+    sizes : [n_0, n_1, ..., n_L] feature counts without the bias, e.g. [784, 32, 16, 10].
+    activation : hidden activation, one of identity, relu, sigmoid, tanh.
+    output : optional activation after the last Linear ("softmax", "sigmoid", ...);
+        None leaves logits (use with :class:`mfnet.SoftmaxCrossEntropy` or MSE).
+    rng : seed or Generator; every Linear draws from it in order, He init for
+        layers feeding ReLU, Glorot otherwise (``book/09_training.ipynb``).
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"mlp: sizes needs at least an input and an output size, got {sizes}")
+    names = [activation] + ([output] if output else [])
+    for name in names:
+        if name not in _ACTIVATIONS:
+            raise ValueError(f"mlp: unknown activation {name!r}; choose from {sorted(_ACTIVATIONS)}")
+    gen = make_rng(rng)
+    layers: list[Layer] = []
+    last = len(sizes) - 2
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        follows = activation if i < last else (output or "identity")
+        layers.append(Linear(n_in, n_out, init=INIT_FOR_ACTIVATION[follows], rng=gen))
+        if i < last:
+            layers.append(_ACTIVATIONS[activation]())
+        elif output:
+            layers.append(_ACTIVATIONS[output]())
+    return Sequential(*layers)

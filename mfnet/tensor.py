@@ -1,0 +1,99 @@
+"""The column convention: samples as columns, row 0 the bias feature.
+
+Every array that flows through mfnet is a numpy ``float64`` array of shape
+``(n + 1, m)``: ``m`` samples side by side as columns, ``n`` features per
+sample, and an extra row 0 that is all ones (the *bias feature*). Chapter
+``book/02_signal_flow.ipynb`` introduces this layout; the helpers below
+convert between it and the samples-as-rows layout that numpy, scikit-learn
+and PyTorch users hold their data in.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["augment", "strip", "one_hot", "labels", "as_tensor"]
+
+
+def as_tensor(data, name: str = "input") -> np.ndarray:
+    """Return ``data`` as a 2-D float64 array (integers and lists are converted).
+
+    Raises ``ValueError`` naming ``name`` when the data is not 2-D, has no
+    samples, or contains NaN or infinity.
+    """
+    arr = np.asarray(data, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array of shape (features + 1, samples), "
+                         f"got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name}: empty batch (shape {arr.shape}); it needs at least one sample column")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name}: contains NaN or infinity; clean or impute the data first")
+    return arr
+
+
+def augment(X) -> np.ndarray:
+    """Turn samples-as-rows data into mfnet's layout.
+
+    X : shape (m, n) -- m samples, n features (a 1-D array of length m is
+        read as m samples of one feature).
+    Returns A : shape (n + 1, m), float64, row 0 all ones, ``A[1:] = X.T``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise ValueError(f"augment: expected data of shape (samples, features), got shape {X.shape}")
+    A = np.empty((X.shape[1] + 1, X.shape[0]))
+    A[0] = 1.0
+    A[1:] = X.T
+    return A
+
+
+def strip(A) -> np.ndarray:
+    """Inverse of :func:`augment`: drop the bias row and transpose.
+
+    A : shape (n + 1, m).  Returns X : shape (m, n).
+    """
+    A = np.asarray(A, dtype=np.float64)
+    if A.ndim != 2 or A.shape[0] < 2:
+        raise ValueError(f"strip: expected an augmented array of shape (n + 1, m) with n >= 1, "
+                         f"got shape {A.shape}")
+    return A[1:].T.copy()
+
+
+def one_hot(y, n_classes: int) -> np.ndarray:
+    """Class labels to augmented one-hot targets.
+
+    y : shape (m,), integers in ``0 .. n_classes - 1``.
+    Returns Y : shape (n_classes + 1, m); row 0 ones, ``Y[1 + y[i], i] = 1``.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"one_hot: expected a 1-D array of class labels, got shape {y.shape}")
+    if y.size == 0:
+        raise ValueError("one_hot: empty label array; it needs at least one label")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.issubdtype(y.dtype, np.floating) or not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            raise ValueError(f"one_hot: labels must be whole numbers, got dtype {y.dtype}")
+        y = y.astype(np.int64)
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or hi >= n_classes:
+        bad = lo if lo < 0 else hi
+        raise ValueError(f"one_hot: label {bad} is out of range for {n_classes} classes "
+                         f"(labels must lie in 0..{n_classes - 1})")
+    Y = np.zeros((n_classes + 1, y.size))
+    Y[0] = 1.0
+    Y[1 + y, np.arange(y.size)] = 1.0
+    return Y
+
+
+def labels(A) -> np.ndarray:
+    """Predicted class of every sample: argmax over the feature rows.
+
+    A : shape (k + 1, m) (probabilities, logits or one-hot targets).
+    Returns shape (m,), int64 in ``0 .. k - 1``.
+    """
+    A = np.asarray(A)
+    if A.ndim != 2 or A.shape[0] < 2:
+        raise ValueError(f"labels: expected an augmented array of shape (k + 1, m), got shape {A.shape}")
+    return np.argmax(A[1:], axis=0)
