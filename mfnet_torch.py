@@ -1,0 +1,99 @@
+"""PyTorch twins of mfnet models, for the book's and the tests' comparisons.
+
+Not part of ``mfnet`` (which needs numpy only): this module imports torch.
+It builds an ``nn.Sequential`` with the same architecture and the same
+initial weights as an :class:`mfnet.Sequential` (``W[1:, 1:]`` is
+``nn.Linear.weight``, ``W[1:, 0]`` is ``nn.Linear.bias``), and trains it on the
+same mini-batches in the same order (:func:`mfnet.batches` with the same seed).
+Used in ``book/10_regression_california.ipynb``, ``book/11_classification_mnist.ipynb``,
+``book/12_speed.ipynb``, ``benchmarks/speed.py`` and ``tests/``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import torch
+    from torch import nn
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("mfnet_torch needs PyTorch: pip install torch (mfnet itself does not)") from exc
+
+import mfnet
+
+__all__ = ["to_torch", "weights_from_torch", "max_relative_difference", "train_torch"]
+
+_TORCH_ACTIVATIONS = {mfnet.Identity: nn.Identity, mfnet.ReLU: nn.ReLU, mfnet.Sigmoid: nn.Sigmoid,
+                      mfnet.Tanh: nn.Tanh}
+
+
+def to_torch(model: mfnet.Sequential, dtype: torch.dtype = torch.float64) -> nn.Sequential:
+    """An nn.Sequential with model's layers and a copy of its current weights.
+
+    A final mfnet Softmax becomes ``nn.Softmax(dim=1)``; a network trained
+    with :class:`mfnet.SoftmaxCrossEntropy` ends in Linear (logits), matching
+    ``nn.CrossEntropyLoss``.
+    """
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, mfnet.Linear):
+            lin = nn.Linear(layer.in_features, layer.out_features, dtype=dtype)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(layer.W[1:, 1:]))
+                lin.bias.copy_(torch.from_numpy(layer.W[1:, 0]))
+            layers.append(lin)
+        elif isinstance(layer, mfnet.Softmax):
+            layers.append(nn.Softmax(dim=1))
+        elif type(layer) in _TORCH_ACTIVATIONS:
+            layers.append(_TORCH_ACTIVATIONS[type(layer)]())
+        else:
+            raise TypeError(f"to_torch: no PyTorch twin for {layer!r}")
+    return nn.Sequential(*layers)
+
+
+def weights_from_torch(net: nn.Sequential) -> list[np.ndarray]:
+    """The augmented W (out+1, in+1) of every nn.Linear, first to last, as float64 numpy arrays."""
+    out = []
+    for layer in net:
+        if isinstance(layer, nn.Linear):
+            w = layer.weight.detach().double().numpy()
+            b = layer.bias.detach().double().numpy()
+            W = np.zeros((w.shape[0] + 1, w.shape[1] + 1))
+            W[0, 0] = 1.0
+            W[1:, 0] = b
+            W[1:, 1:] = w
+            out.append(W)
+    return out
+
+
+def max_relative_difference(model: mfnet.Sequential, net: nn.Sequential) -> float:
+    """max over layers of max|W_mfnet - W_torch| / max|W_mfnet|."""
+    return max(mfnet.relative_error(layer.W, W)
+               for layer, W in zip(model.linear_layers, weights_from_torch(net)))
+
+
+def train_torch(net: nn.Sequential, loss_fn, X: np.ndarray, Y: np.ndarray, *, epochs: int,
+                batch_size: int, lr: float, rng: np.random.Generator | int | None = 0,
+                momentum: float = 0.0, dtype: torch.dtype = torch.float64) -> list[float]:
+    """Mini-batch SGD in PyTorch on the batches :func:`mfnet.fit` would use with the same rng.
+
+    X : (m, n) samples as rows; Y : (m, k) float targets or (m,) integer labels
+    (for ``nn.CrossEntropyLoss``). ``loss_fn`` maps (output, target) to a scalar
+    tensor. Returns the mean training loss of each epoch.
+    """
+    gen = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    Xt = torch.as_tensor(X, dtype=dtype)
+    Yt = torch.as_tensor(Y) if np.issubdtype(np.asarray(Y).dtype, np.integer) else torch.as_tensor(Y, dtype=dtype)
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+    m = Xt.shape[0]
+    history = []
+    for _ in range(epochs):
+        total = 0.0
+        for idx in mfnet.batches(m, batch_size, gen):
+            i = torch.from_numpy(idx)
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(Xt[i]), Yt[i])
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        history.append(total / m)
+    return history
