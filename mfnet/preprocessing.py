@@ -1,0 +1,101 @@
+"""Splitting and standardising samples-as-rows data before it enters mfnet.
+
+Used by ``book/10_regression_california.ipynb`` (and
+``book/11_classification_mnist.ipynb`` for validation splits). Like the
+loaders in :mod:`mfnet.datasets`, these functions work on ordinary arrays
+with **samples as rows** (``X`` of shape ``(m, n)``, ``y`` of shape ``(m,)``
+or ``(m, k)``); convert to mfnet's layout with :func:`mfnet.augment`
+afterwards.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["train_test_split", "Standardizer"]
+
+
+def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
+    """Shuffle the samples (rows) and split them into a training and a test part.
+
+    X : array of shape (m, ...) -- samples as rows.
+    y : array of shape (m, ...) -- the targets or labels of the same samples.
+    test_fraction : share of the samples put in the test part, 0 < f < 1;
+        the test part has ``round(test_fraction * m)`` samples.
+    rng : an int seed or a ``numpy.random.Generator``; the split is a
+        deterministic function of the seed (``np.random.default_rng(rng)``
+        draws one permutation; its first samples form the test part).
+
+    Returns ``X_train, X_test, y_train, y_test`` (the order scikit-learn
+    uses), rows in shuffled order, dtypes unchanged.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"train_test_split: X and y need the same number of samples (rows), "
+                         f"got shapes {X.shape} and {y.shape}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"train_test_split: test_fraction must be between 0 and 1, "
+                         f"got {test_fraction}")
+    m = X.shape[0]
+    n_test = int(round(test_fraction * m))
+    if not 0 < n_test < m:
+        raise ValueError(f"train_test_split: test_fraction={test_fraction} of {m} samples "
+                         f"leaves an empty training or test part")
+    order = np.random.default_rng(rng).permutation(m)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+class Standardizer:
+    """Shift and scale each column (feature) to mean 0 and standard deviation 1.
+
+    Fit on the training samples only, then apply the same transformation to
+    validation and test samples: their statistics must not leak into the
+    model. Works on arrays of shape (m, n) (samples as rows) and on 1-D
+    targets of shape (m,).
+
+    Attributes after :meth:`fit`: ``mean_`` and ``scale_`` (population
+    standard deviation, ``ddof=0``; a constant column gets scale 1 so it maps
+    to 0 instead of dividing by zero), both of shape ``X.shape[1:]``.
+    An error measured on standardised targets converts back to the original
+    units by multiplying with ``scale_`` (e.g. RMSE).
+    """
+
+    def __init__(self):
+        self.mean_ = None
+        self.scale_ = None
+
+    def fit(self, X) -> "Standardizer":
+        """Compute the column means and standard deviations of X (m, n); returns self."""
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim == 0 or X.shape[0] == 0:
+            raise ValueError(f"Standardizer.fit: need at least one sample, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("Standardizer.fit: data contains NaN or infinity")
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def _check(self, X, name):
+        if self.mean_ is None:
+            raise RuntimeError(f"Standardizer.{name}: call fit on the training data first")
+        X = np.asarray(X, dtype=np.float64)
+        if X.shape[1:] != self.mean_.shape:
+            raise ValueError(f"Standardizer.{name}: fitted on samples of shape {self.mean_.shape}, "
+                             f"got data of shape {X.shape}")
+        return X
+
+    def transform(self, X) -> np.ndarray:
+        """(X - mean_) / scale_, shape unchanged (float64)."""
+        X = self._check(X, "transform")
+        return (X - self.mean_) / self.scale_
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Z * scale_ + mean_: back to the original units, shape unchanged."""
+        Z = self._check(Z, "inverse_transform")
+        return Z * self.scale_ + self.mean_
+
+    def fit_transform(self, X) -> np.ndarray:
+        """fit(X) then transform(X)."""
+        return self.fit(X).transform(X)
