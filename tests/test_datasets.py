@@ -637,3 +637,13 @@ def test_cal_housing_offline(monkeypatch, tmp_path):
         load_california_housing()
     assert isinstance(info.value.__cause__, urllib.error.URLError)
     assert files_in(tmp_path / "data-home" / "california_housing") == []
+
+
+@pytest.mark.parametrize("var, needed", [("MFNET_MNIST_DIR", "t10k-labels-idx1-ubyte.gz"),
+                                         ("MFNET_CALIFORNIA_DIR", "cal_housing.data")])
+def test_a_configured_data_folder_is_really_there(var, needed):
+    """When CI or a user sets a data variable, the real-data tests above must run, not skip."""
+    folder = os.environ.get(var)
+    if not folder:
+        pytest.skip(f"{var} is not set")
+    assert (Path(folder) / needed).is_file(), f"{var}={folder} does not hold {needed}"
