@@ -33,6 +33,8 @@ SHARED = REPO.parent / "shared" / "data"
 REAL_MNIST = Path(os.environ.get("MFNET_MNIST_DIR") or SHARED / "mnist-10k")
 REAL_CALIFORNIA = Path(os.environ.get("MFNET_CALIFORNIA_DIR") or SHARED / "california-housing")
 
+CONFIGURED = {var: os.environ.get(var) for var in ("MFNET_MNIST_DIR", "MFNET_CALIFORNIA_DIR")}
+
 MNIST_SUBSET_MD5 = {  # the 10,000-image training subset of ../shared/data (see its README)
     "train-images-idx3-ubyte.gz": "fc8c80e2facbc48dfb7430fc80f306f5",
     "train-labels-idx1-ubyte.gz": "5ee67e8d106b5ee68fdccf86823e498f",
@@ -643,7 +645,7 @@ def test_cal_housing_offline(monkeypatch, tmp_path):
                                          ("MFNET_CALIFORNIA_DIR", "cal_housing.data")])
 def test_a_configured_data_folder_is_really_there(var, needed):
     """When CI or a user sets a data variable, the real-data tests above must run, not skip."""
-    folder = os.environ.get(var)
+    folder = CONFIGURED[var]
     if not folder:
         pytest.skip(f"{var} is not set")
     assert (Path(folder) / needed).is_file(), f"{var}={folder} does not hold {needed}"
