@@ -1,0 +1,161 @@
+"""The Colab set-up cell: every chapter starts with it, and it works.
+
+In Colab a notebook opens alone, without the repository, so the first code cell
+of every chapter installs mfnet when ``import mfnet`` fails (and does nothing
+otherwise). This module checks that
+
+* every notebook of the book starts with exactly that cell, tagged
+  ``remove-cell`` (hidden in the rendered book);
+* in a fresh virtual environment where mfnet is *not* importable, the cell
+  installs mfnet, and a whole chapter then runs: the environment sees the
+  packages of the current one (numpy, ipykernel, ...) except mfnet, and
+  ``MFNET_INSTALL_SOURCE`` points the cell at a copy of this checkout instead
+  of the GitHub repository.
+
+COLAB_CELL below is the one source of the cell's text (CONTRIBUTING.md shows it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+# The chapter the installation test runs (small, no data sets).
+NOTEBOOK = BOOK / "06_worked_example.ipynb"
+
+COLAB_CELL = '''\
+# Colab set-up (hidden in the book): make `mfnet` importable when it is not.
+# A no-op locally, on Binder and in CI, where mfnet is already installed.
+try:
+    import mfnet
+except ImportError:
+    import importlib, os, subprocess, sys
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", os.environ.get(
+        "MFNET_INSTALL_SOURCE", "mfnet @ git+https://github.com/mfnet-book/mfnet-book")],
+        check=True)
+    importlib.invalidate_caches()
+    import mfnet'''
+
+
+def book_notebooks() -> list[Path]:
+    return sorted(p for p in BOOK.glob("*.ipynb") if not p.name.startswith("_"))
+
+
+def first_code_cell(path: Path) -> dict:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert cells, f"{path.name} has no code cell"
+    return cells[0]
+
+
+@pytest.mark.parametrize("path", book_notebooks(), ids=lambda p: p.name)
+def test_notebook_starts_with_the_colab_cell(path):
+    cell = first_code_cell(path)
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    assert source.strip() == COLAB_CELL.strip(), (
+        f"the first code cell of {path.name} is not the Colab set-up cell "
+        "(copy it from CONTRIBUTING.md)")
+    assert "remove-cell" in cell.get("metadata", {}).get("tags", []), (
+        f"the Colab set-up cell of {path.name} must carry the tag remove-cell")
+    assert not cell.get("outputs"), f"the Colab cell of {path.name} has outputs stored"
+
+
+def test_colab_cell_is_a_no_op_when_mfnet_imports():
+    code = COLAB_CELL + "\nprint(mfnet.__name__)"
+    env = {**os.environ, "MFNET_INSTALL_SOURCE": "/nonexistent/must-not-be-installed"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "mfnet"
+
+
+def _environment_without_mfnet(tmp_path: Path) -> Path:
+    """A venv that sees this environment's packages except mfnet; returns its python."""
+    parent = Path(sysconfig.get_paths()["purelib"])
+    shared = tmp_path / "shared-site"
+    shared.mkdir()
+    for entry in parent.iterdir():
+        name = entry.name.lower()
+        if name.startswith("mfnet") or ("__editable__" in name and "mfnet" in name):
+            continue
+        (shared / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib).mkdir(parents=True, exist_ok=True)
+    # A .pth line starting with `import` runs at start-up: add the shared packages
+    # as a site directory (so their own .pth files are processed too).
+    (Path(purelib) / "_mfnet_test_shared.pth").write_text(
+        f"import site; site.addsitedir({str(shared)!r})\n")
+    return python
+
+
+def _copy_checkout(tmp_path: Path) -> Path:
+    """What the GitHub repository would give pip: pyproject.toml, README, mfnet/."""
+    src = tmp_path / "checkout"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "mfnet", src / "mfnet",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return src
+
+
+RUNNER = textwrap.dedent('''
+    import sys
+    import nbformat
+    from nbclient import NotebookClient
+
+    path, workdir = sys.argv[1], sys.argv[2]
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": workdir}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    print("notebook ran")
+''')
+
+
+def test_colab_cell_installs_mfnet_in_a_fresh_environment(tmp_path):
+    if not NOTEBOOK.exists():
+        pytest.skip(f"{NOTEBOOK.relative_to(ROOT)} does not exist yet")
+    python = _environment_without_mfnet(tmp_path)
+    checkout = _copy_checkout(tmp_path)
+    workdir = tmp_path / "work"  # the notebook runs alone, as in Colab
+    workdir.mkdir()
+    shutil.copy2(NOTEBOOK, workdir / NOTEBOOK.name)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_PATH", "PYTHONHOME")}
+    env.update(PYTHONNOUSERSITE="1", MFNET_INSTALL_SOURCE=str(checkout),
+               PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+
+    def run(*args, **kw):
+        return subprocess.run([str(python), *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=workdir, **kw)
+
+    before = run("-c", "import mfnet", timeout=60)
+    assert before.returncode != 0 and "No module named 'mfnet'" in before.stderr, (
+        "mfnet must not be importable in the fresh environment before the cell runs:\n"
+        + before.stdout + before.stderr)
+    ran = run("-c", RUNNER, workdir / NOTEBOOK.name, workdir, timeout=600)
+    assert ran.returncode == 0 and "notebook ran" in ran.stdout, ran.stdout + ran.stderr[-4000:]
+    after = run("-c", "import mfnet, sys; print(mfnet.__file__); print(sys.prefix)", timeout=60)
+    assert after.returncode == 0, after.stderr
+    location, prefix = after.stdout.split()
+    assert Path(location).is_relative_to(Path(prefix)), (
+        f"mfnet should have been installed into the fresh environment, found at {location}")
