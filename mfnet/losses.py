@@ -28,7 +28,7 @@ class Loss:
         if Y_hat.ndim != 2 or Y_hat.shape[0] < 2 or Y_hat.shape[1] == 0:
             raise ValueError(f"{name}: expected the network output Y_hat of shape (k + 1, m) with "
                              f"k >= 1 and m >= 1, got shape {Y_hat.shape}")
-        if type(Y) is not np.ndarray or Y.dtype != np.float64:
+        if type(Y) is not np.ndarray or Y.dtype != np.float64 or Y.ndim == 1:
             Y = np.asarray(Y)
             if allow_labels and Y.ndim == 1:
                 if Y.shape[0] != Y_hat.shape[1]:
