@@ -142,3 +142,15 @@ def test_losses_accept_lists_and_integers():
     G = mfnet.MSE()
     G.forward(np.array(Y_hat), np.array(Y))
     assert G.backward().dtype == np.float64
+
+
+@pytest.mark.parametrize("loss_cls", [mfnet.CrossEntropy, mfnet.SoftmaxCrossEntropy])
+def test_float_labels_equal_integer_labels(loss_cls, rng):
+    """Whole-number float64 labels (as read from a CSV file) act like integer labels, as in fit."""
+    k, m = 3, 5
+    y = rng.integers(0, k, size=m)
+    P = np.ones((k + 1, m))
+    P[1:] = rng.uniform(0.1, 1.0, size=(k, m))
+    a, b = loss_cls(), loss_cls()
+    assert a.forward(P, y.astype(np.float64)) == b.forward(P, y)
+    assert np.array_equal(a.backward(), b.backward())
