@@ -160,15 +160,25 @@ def cmd_execute(args: list[str]) -> int:
 
 
 def cmd_lint(args: list[str]) -> int:
-    python = ensure_venv()
+    # actionlint needs none of requirements.txt: only create .venv if missing
+    # (a later `book` or `test` installs the requirements into it as usual).
+    python = venv_bin("python")
+    if not python.exists():
+        if VENV.exists():
+            shutil.rmtree(VENV)
+        say(f"creating {VENV.relative_to(ROOT)} with {sys.executable}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
     actionlint = venv_bin("actionlint")
     if not actionlint.exists():
         code = run([python, "-m", "pip", "install", ACTIONLINT])
         if code != 0:
             say(f"could not install {ACTIONLINT}")
             return code
-    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-    return run([actionlint, *args, *workflows])
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    code = run([actionlint, *args, *workflows])
+    if code == 0:
+        say(f"actionlint: {len(workflows)} workflow(s) clean")
+    return code
 
 
 COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint}
