@@ -6,11 +6,11 @@
     python3 dev.py execute   [NOTEBOOK...] re-execute notebooks in place (default: all book/*.ipynb)
     python3 dev.py lint      [ARGS...]   check the GitHub workflows with actionlint
 
-Every command first makes sure that `.venv` exists and holds what
+`book`, `test` and `execute` first make sure that `.venv` exists and holds what
 `requirements.txt` asks for (including mfnet itself, editable). The install is
 repeated only when `requirements.txt` or `pyproject.toml` change: a stamp file in
-`.venv` records their hash. Extra ARGS are passed on to jupyter-book, pytest or
-actionlint.
+`.venv` records their hash. `lint` only adds actionlint to `.venv`. Extra ARGS
+are passed on to jupyter-book, pytest or actionlint.
 """
 
 from __future__ import annotations
