@@ -67,12 +67,16 @@ def test_row_zero_of_W_stays_e0_after_training_steps(sizes, m, act, kind, opt, s
     X = augmented(rng, sizes[0], m, scale=scale)
     Y = augmented(rng, k, m) if kind == "mse" else rng.integers(0, k, size=m)
     for _ in range(steps):
-        loss.forward(model.forward(X), Y)
+        if not np.isfinite(loss.forward(model.forward(X), Y)):
+            break  # diverged (large inputs, large steps): fit would stop here too
         model.backward(loss.backward())
         optimizer.step()
         for layer in model.linear_layers:
             assert np.array_equal(layer.W[0], _e0(layer.in_features + 1))
-    mfnet.fit(model, loss, optimizer, X, Y, epochs=2, batch_size=max(1, m // 2), rng=seed)
+    try:
+        mfnet.fit(model, loss, optimizer, X, Y, epochs=2, batch_size=max(1, m // 2), rng=seed)
+    except FloatingPointError:
+        pass  # training stopped on a non-finite loss; the weights are those of the last step
     for layer in model.linear_layers:
         assert np.array_equal(layer.W[0], _e0(layer.in_features + 1))
 
@@ -98,7 +102,9 @@ def test_activations_keep_row_zero_for_any_input(cls, data):
     if cls is mfnet.Softmax:
         assert ((A[1:] >= 0) & (A[1:] <= 1)).all()
         np.testing.assert_allclose(A[1:].sum(axis=0), 1.0, rtol=1e-14)
-        np.testing.assert_array_equal(np.argmax(A[1:], axis=0), np.argmax(Z[1:], axis=0))
+        # monotone: the largest logit gets the largest probability (ties may arise from rounding)
+        top = np.argmax(Z[1:], axis=0)
+        np.testing.assert_array_equal(A[1:][top, np.arange(m)], A[1:].max(axis=0))
 
 
 @HYPOTHESIS
