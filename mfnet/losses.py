@@ -21,6 +21,10 @@ class Loss:
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
+    def _check_forward(self, attribute: str) -> None:
+        if not hasattr(self, attribute):
+            raise RuntimeError(f"{type(self).__name__}: backward() called before forward(Y_hat, Y)")
+
     def _targets(self, Y_hat, Y, allow_labels: bool) -> tuple[np.ndarray, np.ndarray]:
         name = type(self).__name__
         if type(Y_hat) is not np.ndarray or Y_hat.dtype != np.float64:
@@ -64,6 +68,7 @@ class MSE(Loss):
         return float(np.vdot(diff, diff)) / (2.0 * m)
 
     def backward(self) -> np.ndarray:
+        self._check_forward("shape")
         grad = np.empty(self.shape)
         grad[0] = 0.0
         np.divide(self.diff, self.shape[1], out=grad[1:])
@@ -89,6 +94,7 @@ class CrossEntropy(Loss):
         return float(-np.sum(Y[1:] * np.log(self.P))) / m
 
     def backward(self) -> np.ndarray:
+        self._check_forward("Y")
         m = self.Y.shape[1]
         grad = np.empty(self.Y.shape)
         grad[0] = 0.0
@@ -118,6 +124,7 @@ class SoftmaxCrossEntropy(Loss):
         return float(-np.sum(Y[1:] * log_p)) / m
 
     def backward(self) -> np.ndarray:
+        self._check_forward("Y")
         Y = self.Y
         m = Y.shape[1]
         grad = np.empty(Y.shape)

@@ -98,4 +98,6 @@ def r2(y_true, y_pred) -> float:
     y_true = np.asarray(y_true, dtype=np.float64)
     ss_res = np.sum((y_true - y_pred) ** 2)
     ss_tot = np.sum((y_true - y_true.mean()) ** 2)
+    if ss_tot == 0:
+        raise ValueError("r2: y_true is constant, so R^2 is undefined (it divides by the variance of y_true)")
     return float(1.0 - ss_res / ss_tot)
