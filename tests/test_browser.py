@@ -11,7 +11,10 @@ every chapter it checks that
 * every output the reader should see is there: printed matrices and arrays as
   text, LaTeX outputs (sympy matrices) either rendered by MathJax or as their
   TeX source (MathJax comes from a CDN, which CI machines cannot reach), images
-  as images.
+  as images;
+* MathJax rendered the formulas without a TeX error (when ``MFNET_MATHJAX``
+  names a local MathJax 3 bundle, as ``.ci/run`` arranges; without it, pages
+  offline show the TeX source, which is then what is checked).
 
 The worked example (chapter 6) must in addition show matrices and glued numbers.
 
@@ -103,6 +106,7 @@ class _Dom(html.parser.HTMLParser):
         self.classes: list[str] = []
         self.images: list[str] = []
         self.mathjax = 0
+        self.math_errors: list[str] = []
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
@@ -115,6 +119,8 @@ class _Dom(html.parser.HTMLParser):
             self.images.append(attrs.get("src") or "")
         if tag == "mjx-container":
             self.mathjax += 1
+        if tag == "mjx-merror" or "data-mjx-error" in attrs:
+            self.math_errors.append(attrs.get("data-mjx-error") or tag)
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template") and self._skip:
@@ -130,13 +136,37 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def mathjax() -> Path | None:
+    """A local MathJax 3 bundle (MFNET_MATHJAX), used instead of the CDN's."""
+    path = os.environ.get("MFNET_MATHJAX", "")
+    return Path(path) if path and Path(path).is_file() else None
+
+
 def dump_dom(page: Path) -> str:
+    """The DOM of the page after its scripts ran, as Chromium shows it.
+
+    The pages load MathJax from a CDN, which machines without internet cannot
+    reach; with MFNET_MATHJAX set, a copy of the page that loads the local
+    bundle instead is shown (next to the original, so relative links work).
+    """
     browser = chromium()
-    with tempfile.TemporaryDirectory(prefix="mfnet-chromium-") as profile:
-        proc = subprocess.run(
-            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
-             page.as_uri()],
-            capture_output=True, text=True, timeout=180)
+    shown = page
+    local = mathjax()
+    if local is not None:
+        html_text = page.read_text(encoding="utf-8")
+        html_text, n = re.subn(r'src="[^"]*mathjax[^"]*\.js"', f'src="{local.as_uri()}"', html_text)
+        if n:
+            shown = page.with_name(f".mathjax-{page.name}")
+            shown.write_text(html_text, encoding="utf-8")
+    try:
+        with tempfile.TemporaryDirectory(prefix="mfnet-chromium-") as profile:
+            proc = subprocess.run(
+                [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                 shown.as_uri()],
+                capture_output=True, text=True, timeout=180)
+    finally:
+        if shown != page:
+            shown.unlink(missing_ok=True)
     assert proc.returncode == 0, f"chromium failed on {page}:\n{proc.stderr[-3000:]}"
     assert "<html" in proc.stdout.lower(), f"chromium printed no DOM for {page}"
     return proc.stdout
@@ -158,6 +188,12 @@ def format_glued(plain: str, fmt: str) -> str:
     elif kind in "eEfFgGn%":
         value = float(value)
     return format(value, fmt)
+
+
+def math_blocks(nb: dict) -> int:
+    """Rough count of formulas in the markdown cells ($...$ and $$...$$)."""
+    return sum("".join(c["source"]).count("$") // 2 for c in nb["cells"]
+               if c["cell_type"] == "markdown")
 
 
 def deliberate_errors(nb: dict) -> int:
@@ -225,8 +261,9 @@ def page_and_notebook(doc: str) -> tuple[Path, dict, dict]:
 @pytest.mark.parametrize("doc", toc_notebooks())
 def test_page_shows_outputs_and_no_errors(doc):
     page, nb, glued = page_and_notebook(doc)
+    raw = dump_dom(page)
     dom = _Dom()
-    dom.feed(dump_dom(page))
+    dom.feed(raw)
     text = squash(" ".join(dom.text))
 
     # 1. No cell shows an error, except the tracebacks of cells tagged
@@ -275,8 +312,20 @@ def test_page_shows_outputs_and_no_errors(doc):
             assert dom.mathjax or tex in text, f"{doc}: LaTeX output missing:\n{tex[:300]}"
         elif mime.startswith("image/"):
             images += 1
-    if latex and dom.mathjax:
+    if latex and (dom.mathjax or mathjax() is not None):
         assert dom.mathjax >= latex, f"{doc}: {latex} LaTeX outputs, {dom.mathjax} rendered"
+    # 4. MathJax (when it could load) rendered every formula without a TeX error.
+    assert not dom.math_errors, f"{doc}: MathJax errors: {dom.math_errors[:5]}"
+    if mathjax() is not None:
+        if math_blocks(nb):
+            assert dom.mathjax, f"{doc}: the page has formulas but MathJax rendered none"
+        # A math element still holding only text was not typeset (e.g. unbalanced braces).
+        raw_math = re.findall(r'<(?:span|div) class="math[^"]*">([^<]+)</(?:span|div)>', raw)
+        assert not raw_math, f"{doc}: formulas MathJax could not typeset: {raw_math[:5]}"
+        # Undefined macros are typeset as red text (MathJax's noundefined extension).
+        undefined = re.findall(r'data-mml-node="mtext"[^>]*fill="red"|fill="red"[^>]*'
+                               r'data-mml-node="mtext"', raw)
+        assert not undefined, f"{doc}: {len(undefined)} undefined TeX macro(s) in the page"
     shown = [src for src in dom.images if "_images/" in src or src.startswith("data:image")]
     assert len(shown) >= images, f"{doc}: {images} image outputs, {len(shown)} images shown"
 
