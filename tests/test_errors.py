@@ -365,3 +365,14 @@ def test_a_network_fed_huge_inputs_stays_finite():
             net.backward(loss.backward())
             assert math.isfinite(J)
             assert all(np.isfinite(layer.dW).all() for layer in net.linear_layers)
+
+
+def test_loss_backward_before_forward_is_a_clear_error():
+    for loss in (mfnet.MSE(), mfnet.CrossEntropy(), mfnet.SoftmaxCrossEntropy()):
+        with pytest.raises(RuntimeError, match=r"backward\(\) called before forward"):
+            loss.backward()
+
+
+def test_batches_wants_one_generator_reused_across_epochs():
+    with pytest.raises(TypeError, match="numpy Generator, made once and reused every epoch"):
+        next(mfnet.batches(10, 3, 0))

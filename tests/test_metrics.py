@@ -152,3 +152,8 @@ def test_metric_errors():
         mfnet.precision_recall_f1([0, 1], [0, 1], average="weighted")
     with pytest.raises(ValueError, match=r"^metrics: y_true has shape"):
         mfnet.r2(np.zeros((3, 2)), np.zeros((2, 3)))
+
+
+def test_r2_of_a_constant_target_is_refused():
+    with pytest.raises(ValueError, match="y_true is constant"):
+        mfnet.r2(np.ones(5), np.arange(5.0))
