@@ -104,12 +104,12 @@ def _environment_without_mfnet(tmp_path: Path) -> Path:
 
 
 def _copy_checkout(tmp_path: Path) -> Path:
-    """What the GitHub repository would give pip: pyproject.toml, README, mfnet/."""
+    """What the GitHub repository gives pip: the top-level files and mfnet/."""
     src = tmp_path / "checkout"
     src.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        if (ROOT / name).exists():
-            shutil.copy2(ROOT / name, src / name)
+    for path in ROOT.iterdir():
+        if path.is_file():
+            shutil.copy2(path, src / path.name)
     shutil.copytree(ROOT / "mfnet", src / "mfnet",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return src
