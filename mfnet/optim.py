@@ -38,16 +38,20 @@ class SGD:
         self.velocity = [np.zeros_like(layer.W) for layer in self.layers] if momentum else None
 
     def step(self) -> None:
+        # W is updated in place through a local name: ``layer.W -= ...`` would also call
+        # the W setter, which copies and re-validates the whole matrix at every step.
         lr = self.lr
         if self.velocity is None:
             for layer in self.layers:
-                layer.W -= lr * layer.dW
+                W = layer.W
+                W -= lr * layer.dW
         else:
             mu = self.momentum
             for layer, v in zip(self.layers, self.velocity):
                 v *= mu
                 v += layer.dW
-                layer.W -= lr * v
+                W = layer.W
+                W -= lr * v
 
 
 class Adam:
@@ -78,4 +82,5 @@ class Adam:
             m += (1.0 - b1) * g
             v *= b2
             v += (1.0 - b2) * g * g
-            layer.W -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+            W = layer.W  # in place, as in SGD.step
+            W -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
