@@ -9,6 +9,8 @@ and PyTorch users hold their data in.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["augment", "strip", "one_hot", "labels", "as_tensor"]
@@ -26,7 +28,11 @@ def as_tensor(data, name: str = "input") -> np.ndarray:
                          f"got shape {arr.shape}")
     if arr.shape[1] == 0:
         raise ValueError(f"{name}: empty batch (shape {arr.shape}); it needs at least one sample column")
-    if not np.isfinite(arr).all():
+    # A NaN or infinite entry makes the sum NaN or infinite: one pass without a temporary
+    # array. Only when the sum is not finite (or merely overflowed) are the entries tested.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    if not math.isfinite(total) and not np.isfinite(arr).all():
         raise ValueError(f"{name}: contains NaN or infinity; clean or impute the data first")
     return arr
 
@@ -37,13 +43,15 @@ def augment(X) -> np.ndarray:
     X : shape (m, n) -- m samples, n features (a 1-D array of length m is
         read as m samples of one feature).
     Returns A : shape (n + 1, m), float64, row 0 all ones, ``A[1:] = X.T``.
+        A is stored column by column (numpy's order="F"), so that each sample is
+        contiguous in memory and a mini-batch of columns ``A[:, idx]`` is a fast copy.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
         raise ValueError(f"augment: expected data of shape (samples, features), got shape {X.shape}")
-    A = np.empty((X.shape[1] + 1, X.shape[0]))
+    A = np.empty((X.shape[1] + 1, X.shape[0]), order="F")
     A[0] = 1.0
     A[1:] = X.T
     return A

@@ -83,6 +83,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int, batch_size: int = 32
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"fit: epochs and batch_size must be at least 1, got {epochs} and {batch_size}")
     X, Y = prepare(model, X, Y)
+    # Store every sample contiguously (column-major order; no copy when X already is,
+    # as mfnet.augment returns it), so that each mini-batch X[:, idx] copies whole columns.
+    X, Y = np.asfortranarray(X), np.asfortranarray(Y)
     if validation is not None:
         Xv, Yv = prepare(model, *validation)
     gen = make_rng(rng)
