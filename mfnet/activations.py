@@ -57,8 +57,7 @@ class Activation(Layer):
         if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
             raise ValueError(f"{self._label()}: expected input Z of shape (n + 1, m) with n >= 1 "
                              f"and m >= 1, got shape {Z.shape}")
-        A = np.empty_like(Z)
-        A[0] = Z[0]
+        A = Z.copy()  # row 0 carried over; rows 1.. replaced by g(Z[1:])
         A[1:] = self._g(Z[1:])
         self.Z, self.A = Z, A
         return A
@@ -71,8 +70,7 @@ class Activation(Layer):
         if dA.shape != self.A.shape:
             raise ValueError(f"{self._label()}: gradient dA has shape {dA.shape} but the forward "
                              f"output had shape {self.A.shape}")
-        dZ = np.empty_like(dA)
-        dZ[0] = 0.0
+        dZ = np.zeros(dA.shape)  # row 0 stays zero
         dZ[1:] = self._grad(dA[1:])
         return dZ
 

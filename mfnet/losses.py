@@ -116,19 +116,19 @@ class SoftmaxCrossEntropy(Loss):
         Z, Y = self._targets(Z, Y, allow_labels=True)
         Z1 = Z[1:]
         shifted = Z1 - Z1.max(axis=0, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-        log_p = shifted - log_sum
-        self.A1 = np.exp(log_p)
+        E = np.exp(shifted)
+        sums = E.sum(axis=0, keepdims=True)
+        log_p = shifted - np.log(sums)  # log softmax (log-sum-exp)
+        self.A1 = E / sums              # softmax, kept for backward
         self.Y = Y
         m = Z.shape[1]
-        return float(-np.sum(Y[1:] * log_p)) / m
+        return -float((Y[1:] * log_p).sum()) / m
 
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
         Y = self.Y
         m = Y.shape[1]
-        grad = np.empty(Y.shape)
-        grad[0] = 0.0
+        grad = np.zeros(Y.shape)  # row 0 stays zero
         Y1 = Y[1:]
         grad[1:] = (self.A1 * Y1.sum(axis=0, keepdims=True) - Y1) / m
         return grad
