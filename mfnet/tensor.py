@@ -89,7 +89,7 @@ def one_hot(y, n_classes: int) -> np.ndarray:
         bad = lo if lo < 0 else hi
         raise ValueError(f"one_hot: label {bad} is out of range for {n_classes} classes "
                          f"(labels must lie in 0..{n_classes - 1})")
-    Y = np.zeros((n_classes + 1, y.size))
+    Y = np.zeros((n_classes + 1, y.size), order="F")  # column-major, like augment's output
     Y[0] = 1.0
     Y[1 + y, np.arange(y.size)] = 1.0
     return Y
