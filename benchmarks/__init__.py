@@ -1,0 +1,1 @@
+"""Benchmarks of mfnet (not part of the library): ``python -m benchmarks.speed``."""

@@ -1,0 +1,493 @@
+"""Speed of mfnet against the same mathematics as one plain numpy loop and against PyTorch CPU.
+
+Run from the repository root::
+
+    python -m benchmarks.speed                 # 10,000 samples, 1 thread, best of 3
+    python -m benchmarks.speed --quick         # a small run, for the book
+    python -m benchmarks.speed --threads 2 --samples 60000
+
+Everything runs in one process with pinned thread counts (OMP_NUM_THREADS,
+OPENBLAS_NUM_THREADS, MKL_NUM_THREADS are set before numpy is imported;
+``torch.set_num_threads``), on random data of MNIST's shape (784 features,
+10 classes). Four implementations train the same network from the same
+initial weights on the same mini-batches in the same order
+(:func:`mfnet.batches`):
+
+* ``mfnet``         -- :func:`mfnet.fit` with :class:`mfnet.SoftmaxCrossEntropy` and :class:`mfnet.SGD`;
+* ``numpy loop``    -- :func:`numpy_loop_epoch`: the same mathematics written out as one plain
+  numpy loop in mfnet's convention (samples as columns, bias row 0);
+* ``torch float32`` and ``torch float64`` -- ``nn.Linear`` / ``nn.Tanh`` or ``nn.ReLU``,
+  ``nn.CrossEntropyLoss`` on the logits, ``torch.optim.SGD``.
+
+Each measurement is one training epoch; every implementation first trains a
+warm-up epoch, then the implementations take turns (in a rotating order) for
+``repeats`` timed epochs and the best time counts. The functions return plain
+dicts and lists so that ``book/12_speed.ipynb`` can reuse them; see
+``benchmarks/README.md``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _threads_from_argv(argv: list[str]) -> int:
+    """The --threads value of a command line (default 1), read before numpy is imported."""
+    for i, arg in enumerate(argv):
+        if arg == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if arg.startswith("--threads="):
+            return int(arg.split("=", 1)[1])
+    return 1
+
+
+if __name__ == "__main__":
+    # BLAS libraries read these once, when numpy (or torch) is first imported.
+    for _var in THREAD_VARIABLES:
+        os.environ[_var] = str(_threads_from_argv(sys.argv[1:]))
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import time  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import mfnet  # noqa: E402
+
+__all__ = ["CONFIGS", "IMPLEMENTATIONS", "TARGETS", "pin_threads", "make_data", "initial_weights",
+           "numpy_loop_epoch", "numpy_loop_train", "mfnet_train", "torch_train", "make_trainer",
+           "time_trainers", "run_benchmark", "epoch_time", "check_equivalence", "check_targets",
+           "format_table", "main"]
+
+#: The two configurations of the library issue: layer sizes, hidden activation, batch size, learning rate.
+CONFIGS: dict[str, dict] = {
+    "seed": {"sizes": (784, 32, 16, 10), "activation": "tanh", "batch_size": 32, "lr": 0.1},
+    "wide": {"sizes": (784, 256, 128, 10), "activation": "relu", "batch_size": 128, "lr": 0.1},
+}
+
+#: The implementations, in the order of the table.
+IMPLEMENTATIONS = ("mfnet", "numpy loop", "torch float32", "torch float64")
+
+#: (configuration, implementation, reference, largest allowed time ratio implementation / reference).
+TARGETS = (
+    ("seed", "mfnet", "numpy loop", 1.25),
+    ("seed", "mfnet", "torch float32", 0.5),
+    ("seed", "mfnet", "torch float64", 0.5),
+    ("wide", "mfnet", "numpy loop", 1.1),
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Threads and data
+# ----------------------------------------------------------------------------------------------
+
+def pin_threads(n: int = 1) -> dict:
+    """Pin the thread counts to ``n`` as far as this process still allows; return what holds.
+
+    The BLAS variables only take effect if numpy has not been imported yet
+    (``python -m benchmarks.speed`` sets them first); in a notebook, set them
+    in the first code cell instead. ``torch.set_num_threads(n)`` always works.
+    Returns {"requested": n, "env": {variable: value}, "torch": torch's thread count or None}.
+    """
+    if "numpy" not in sys.modules:
+        for var in THREAD_VARIABLES:
+            os.environ[var] = str(n)
+    torch_threads = None
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is in requirements.txt
+        pass
+    else:
+        torch.set_num_threads(n)
+        torch_threads = torch.get_num_threads()
+    return {"requested": n, "env": {var: os.environ.get(var) for var in THREAD_VARIABLES},
+            "torch": torch_threads}
+
+
+def make_data(samples: int = 10_000, n_features: int = 784, n_classes: int = 10,
+              seed: int = 0) -> dict:
+    """Random data of MNIST's shape: pixel-like features in [0, 1) and learnable labels.
+
+    Returns a dict of
+      "X"      : (n_features + 1, samples) float64, mfnet's layout (bias row 0 of ones);
+      "y"      : (samples,) int64 labels in 0 .. n_classes - 1 (the argmax of a random linear map);
+      "Y"      : (n_classes + 1, samples) float64, augmented one-hot targets (for the numpy loop);
+      "X_rows" : (samples, n_features) float64, samples as rows (for PyTorch).
+    """
+    rng = np.random.default_rng(seed)
+    X_rows = rng.random((samples, n_features))
+    y = np.argmax((X_rows - 0.5) @ rng.normal(size=(n_features, n_classes)), axis=1)
+    return {"X": mfnet.augment(X_rows), "y": y, "Y": mfnet.one_hot(y, n_classes), "X_rows": X_rows}
+
+
+def initial_weights(sizes, activation: str, seed: int = 0) -> list[np.ndarray]:
+    """The augmented W of every layer of ``mfnet.mlp(sizes, activation, rng=seed)`` (copies)."""
+    return mfnet.mlp(list(sizes), activation, rng=seed).weights()
+
+
+def _model(weights: list[np.ndarray], activation: str) -> mfnet.Sequential:
+    """An mfnet network Linear, g, ..., Linear (logits) with the given augmented weights."""
+    sizes = [weights[0].shape[1] - 1] + [W.shape[0] - 1 for W in weights]
+    model = mfnet.mlp(sizes, activation, rng=0)
+    for layer, W in zip(model.linear_layers, weights):
+        layer.W = W
+    return model
+
+
+def _generator(rng) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+# ----------------------------------------------------------------------------------------------
+# The three ways to train
+# ----------------------------------------------------------------------------------------------
+
+def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray, Y: np.ndarray,
+                     batch_size: int, lr: float, rng: np.random.Generator) -> float:
+    """One epoch of mini-batch SGD written as one plain numpy loop; returns the mean loss.
+
+    The mathematics of mfnet (book chapter 4) without the library: samples as
+    columns, bias row 0, Ws[l] of shape (n_l + 1, n_{l-1} + 1) updated in place,
+    hidden activation "tanh" or "relu", softmax + cross-entropy on the logits.
+    X : (n_0 + 1, m); Y : (n_L + 1, m) augmented one-hot; batches from mfnet.batches(m, batch_size, rng).
+    """
+    if activation not in ("tanh", "relu"):
+        raise ValueError(f"numpy_loop_epoch: activation must be 'tanh' or 'relu', got {activation!r}")
+    m = X.shape[1]
+    total = 0.0
+    for idx in mfnet.batches(m, batch_size, rng):
+        mb = len(idx)
+        As = [X[:, idx]]
+        Yb = Y[:, idx]
+        # Forward: Z = W A; the activation on rows 1.. (row 0 of Z is already the ones of W's row 0).
+        for W in Ws[:-1]:
+            A = W @ As[-1]
+            if activation == "tanh":
+                A[1:] = np.tanh(A[1:])
+            else:
+                A[1:] = np.maximum(A[1:], 0.0)
+            As.append(A)
+        Z = Ws[-1] @ As[-1]
+        # Softmax + cross-entropy on the logits (log-sum-exp), Delta = (softmax(Z) - Y) / m.
+        shifted = Z[1:] - Z[1:].max(axis=0)
+        E = np.exp(shifted)
+        sums = E.sum(axis=0)
+        total += -(Yb[1:] * (shifted - np.log(sums))).sum()
+        Delta = np.zeros_like(Z)
+        Delta[1:] = (E / sums - Yb[1:]) / mb
+        # Backward: dW = Delta A^T, then Delta <- (W^T Delta) * g'(Z), row 0 zero.
+        grads = []
+        for l in range(len(Ws) - 1, -1, -1):
+            grads.append(Delta @ As[l].T)
+            if l > 0:
+                dA = Ws[l].T @ Delta
+                if activation == "tanh":
+                    Delta = dA * (1.0 - As[l] ** 2)
+                else:
+                    Delta = dA * (As[l] > 0)
+                Delta[0] = 0.0
+        # SGD step.
+        for W, dW in zip(Ws, reversed(grads)):
+            W -= lr * dW
+    return total / m
+
+
+def _numpy_loop_trainer(weights, activation, data, batch_size, lr, rng):
+    Ws = [W.copy() for W in weights]
+    gen = _generator(rng)
+
+    def epoch() -> float:
+        return numpy_loop_epoch(Ws, activation, data["X"], data["Y"], batch_size, lr, gen)
+
+    return epoch, lambda: [W.copy() for W in Ws]
+
+
+def _mfnet_trainer(weights, activation, data, batch_size, lr, rng):
+    model = _model(weights, activation)
+    loss = mfnet.SoftmaxCrossEntropy()
+    optimizer = mfnet.SGD(model, lr=lr)
+    gen = _generator(rng)
+
+    def epoch() -> float:
+        return mfnet.fit(model, loss, optimizer, data["X"], data["y"], epochs=1,
+                         batch_size=batch_size, rng=gen).loss[0]
+
+    return epoch, model.weights
+
+
+def _torch_trainer(weights, activation, data, batch_size, lr, rng, dtype_name: str):
+    import torch
+    from torch import nn
+
+    from mfnet_torch import to_torch, weights_from_torch
+
+    dtype = {"float32": torch.float32, "float64": torch.float64}[dtype_name]
+    net = to_torch(_model(weights, activation), dtype=dtype)
+    Xt = torch.as_tensor(data["X_rows"], dtype=dtype)
+    yt = torch.as_tensor(data["y"], dtype=torch.int64)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    gen = _generator(rng)
+    m = Xt.shape[0]
+
+    def epoch() -> float:
+        total = 0.0
+        for idx in mfnet.batches(m, batch_size, gen):
+            i = torch.from_numpy(idx)
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(Xt[i]), yt[i])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(idx)
+        return total / m
+
+    return epoch, lambda: weights_from_torch(net)
+
+
+def make_trainer(implementation: str, weights: list[np.ndarray], activation: str, data: dict, *,
+                 batch_size: int, lr: float, rng: np.random.Generator | int = 0
+                 ) -> tuple[Callable[[], float], Callable[[], list[np.ndarray]]]:
+    """Set up one implementation (untimed) and return (train_one_epoch, current_weights).
+
+    ``train_one_epoch()`` trains one more epoch (the batch order continues from
+    ``rng`` epoch after epoch) and returns its mean loss; ``current_weights()``
+    returns the augmented W of every layer as float64 arrays.
+    implementation : one of :data:`IMPLEMENTATIONS`. data : from :func:`make_data`.
+    """
+    if implementation == "mfnet":
+        return _mfnet_trainer(weights, activation, data, batch_size, lr, rng)
+    if implementation == "numpy loop":
+        return _numpy_loop_trainer(weights, activation, data, batch_size, lr, rng)
+    if implementation.startswith("torch "):
+        return _torch_trainer(weights, activation, data, batch_size, lr, rng, implementation[6:])
+    raise ValueError(f"unknown implementation {implementation!r}; choose from {IMPLEMENTATIONS}")
+
+
+def _train(implementation, weights, activation, data, epochs, batch_size, lr, rng) -> dict:
+    epoch, current = make_trainer(implementation, weights, activation, data,
+                                  batch_size=batch_size, lr=lr, rng=rng)
+    losses = [epoch() for _ in range(epochs)]
+    return {"implementation": implementation, "loss": losses, "weights": current()}
+
+
+def numpy_loop_train(weights, activation: str, data: dict, *, epochs: int = 1, batch_size: int = 32,
+                     lr: float = 0.1, rng=0) -> dict:
+    """Train with :func:`numpy_loop_epoch`; returns {"implementation", "loss": [per epoch], "weights": [W]}."""
+    return _train("numpy loop", weights, activation, data, epochs, batch_size, lr, rng)
+
+
+def mfnet_train(weights, activation: str, data: dict, *, epochs: int = 1, batch_size: int = 32,
+                lr: float = 0.1, rng=0) -> dict:
+    """Train with :func:`mfnet.fit`; returns {"implementation", "loss": [per epoch], "weights": [W]}."""
+    return _train("mfnet", weights, activation, data, epochs, batch_size, lr, rng)
+
+
+def torch_train(weights, activation: str, data: dict, *, epochs: int = 1, batch_size: int = 32,
+                lr: float = 0.1, rng=0, dtype: str = "float64") -> dict:
+    """Train in PyTorch (dtype "float32" or "float64"); returns {"implementation", "loss", "weights"}."""
+    return _train(f"torch {dtype}", weights, activation, data, epochs, batch_size, lr, rng)
+
+
+# ----------------------------------------------------------------------------------------------
+# Timing
+# ----------------------------------------------------------------------------------------------
+
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def time_trainers(trainers: dict[str, Callable[[], float]], *, repeats: int = 3, warmup: int = 1,
+                  clock: str = "wall") -> dict[str, list[float]]:
+    """Time one epoch of every trainer ``repeats`` times, interleaved; returns {name: [seconds]}.
+
+    Each trainer first runs ``warmup`` untimed epochs. Then, in every round,
+    each trainer trains one timed epoch; the order rotates from round to round
+    so that no implementation always runs first. The garbage collector is
+    paused during each timed epoch (as in ``timeit``).
+    clock : "wall" (time.perf_counter) or "cpu" (time.process_time: the CPU time
+        of this process, less disturbed by other programs on a busy machine;
+        with more than one thread it adds up the threads' times).
+    """
+    timer = CLOCKS[clock]
+    for train_one_epoch in trainers.values():
+        for _ in range(warmup):
+            train_one_epoch()
+    names = list(trainers)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(repeats):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            gc.collect()
+            gc.disable()
+            try:
+                start = timer()
+                trainers[name]()
+                times[name].append(timer() - start)
+            finally:
+                gc.enable()
+    return times
+
+
+def _summary(times: list[float], statistic: str) -> float:
+    return min(times) if statistic == "best" else float(np.median(times))
+
+
+def run_benchmark(configs=("seed", "wide"), *, samples: int = 10_000, repeats: int = 3,
+                  warmup: int = 1, implementations=IMPLEMENTATIONS, statistic: str = "best",
+                  clock: str = "wall", seed: int = 0, data: dict | None = None) -> list[dict]:
+    """Time one training epoch of every implementation on every configuration.
+
+    configs : names in :data:`CONFIGS` (or dicts with the same keys, plus "name").
+    statistic : "best" (minimum over the repeats) or "median".
+    clock : "wall" or "cpu" (see :func:`time_trainers`).
+    Returns one dict per (configuration, implementation), in table order, with
+      "config", "implementation", "sizes", "activation", "batch_size", "samples",
+      "seconds" (the statistic, per epoch), "times" (all timed epochs),
+      "samples_per_s", and "ratio_<other>" = seconds / other's seconds for
+      other in "numpy loop", "torch float32", "torch float64" when measured.
+    """
+    data = data if data is not None else make_data(samples, seed=seed)
+    samples = data["X"].shape[1]
+    rows = []
+    for config in configs:
+        cfg = dict(CONFIGS[config], name=config) if isinstance(config, str) else dict(config)
+        weights = initial_weights(cfg["sizes"], cfg["activation"], seed)
+        trainers = {impl: make_trainer(impl, weights, cfg["activation"], data,
+                                       batch_size=cfg["batch_size"], lr=cfg["lr"], rng=seed)[0]
+                    for impl in implementations}
+        times = time_trainers(trainers, repeats=repeats, warmup=warmup, clock=clock)
+        seconds = {impl: _summary(t, statistic) for impl, t in times.items()}
+        for impl in implementations:
+            row = {"config": cfg["name"], "implementation": impl, "sizes": tuple(cfg["sizes"]),
+                   "activation": cfg["activation"], "batch_size": cfg["batch_size"],
+                   "samples": samples, "seconds": seconds[impl], "times": times[impl],
+                   "samples_per_s": samples / seconds[impl]}
+            for other in ("numpy loop", "torch float32", "torch float64"):
+                if other in seconds:
+                    row[f"ratio_{other}"] = seconds[impl] / seconds[other]
+            rows.append(row)
+    return rows
+
+
+def epoch_time(width: int, batch_size: int, *, activation: str = "tanh", samples: int = 10_000,
+               repeats: int = 3, warmup: int = 1, implementations=IMPLEMENTATIONS, lr: float = 0.1,
+               statistic: str = "best", clock: str = "wall", seed: int = 0,
+               data: dict | None = None) -> dict:
+    """Seconds per training epoch of a 784-width-(width // 2)-10 network, for each implementation.
+
+    width = 32 with tanh and batch 32 is the "seed" configuration, 256 with
+    ReLU and batch 128 the "wide" one. Pass ``data`` (from :func:`make_data`)
+    to reuse one data set across calls.
+    Returns {"width", "batch_size", "activation", "samples", "sizes",
+             "seconds": {implementation: seconds per epoch}, "times": {implementation: [all]}}.
+    """
+    sizes = (784, width, max(width // 2, 1), 10)
+    config = {"name": f"width {width}", "sizes": sizes, "activation": activation,
+              "batch_size": batch_size, "lr": lr}
+    if data is None:
+        data = make_data(samples, seed=seed)
+    rows = run_benchmark([config], repeats=repeats, warmup=warmup, implementations=implementations,
+                         statistic=statistic, clock=clock, seed=seed, data=data)
+    return {"width": width, "batch_size": batch_size, "activation": activation,
+            "samples": data["X"].shape[1], "sizes": sizes,
+            "seconds": {row["implementation"]: row["seconds"] for row in rows},
+            "times": {row["implementation"]: row["times"] for row in rows}}
+
+
+def check_equivalence(configs=("seed", "wide"), *, samples: int = 512, seed: int = 0) -> list[dict]:
+    """Train one epoch of every implementation from the same weights on the same batches and compare.
+
+    Returns one dict per (configuration, implementation) with "config",
+    "implementation" and "max_rel_diff": the largest, over layers, of
+    max|W - W_mfnet| / max|W_mfnet| after the epoch. float64 implementations
+    agree to rounding (about 1e-15); float32 to about 1e-6.
+    """
+    data = make_data(samples, seed=seed + 1)
+    out = []
+    for name in configs:
+        cfg = CONFIGS[name]
+        weights = initial_weights(cfg["sizes"], cfg["activation"], seed)
+        kwargs = {"epochs": 1, "batch_size": cfg["batch_size"], "lr": cfg["lr"], "rng": seed}
+        reference = mfnet_train(weights, cfg["activation"], data, **kwargs)["weights"]
+        for impl in IMPLEMENTATIONS[1:]:
+            result = _train(impl, weights, cfg["activation"], data, 1, cfg["batch_size"], cfg["lr"], seed)
+            diff = max(mfnet.relative_error(W, Wr) for W, Wr in zip(result["weights"], reference))
+            out.append({"config": name, "implementation": impl, "max_rel_diff": diff})
+    return out
+
+
+def check_targets(rows: list[dict]) -> list[dict]:
+    """Compare the measured ratios with :data:`TARGETS`.
+
+    Returns one dict per target found in ``rows``: "config", "implementation",
+    "reference", "limit", "ratio", "met" (bool).
+    """
+    found = {(row["config"], row["implementation"]): row for row in rows}
+    out = []
+    for config, impl, reference, limit in TARGETS:
+        row = found.get((config, impl))
+        if row is None or f"ratio_{reference}" not in row:
+            continue
+        ratio = row[f"ratio_{reference}"]
+        out.append({"config": config, "implementation": impl, "reference": reference,
+                    "limit": limit, "ratio": ratio, "met": ratio <= limit})
+    return out
+
+
+def format_table(rows: list[dict]) -> str:
+    """The rows of :func:`run_benchmark` as a fixed-width text table."""
+    header = ("configuration", "implementation", "samples/s", "vs numpy loop", "vs torch f32", "vs torch f64")
+    lines = [f"{header[0]:<22} {header[1]:<14} {header[2]:>10} {header[3]:>14} {header[4]:>13} {header[5]:>13}"]
+    lines.append("-" * len(lines[0]))
+    for row in rows:
+        cfg = f"{row['config']} {'-'.join(map(str, row['sizes']))}"
+        ratios = [row.get(f"ratio_{other}") for other in ("numpy loop", "torch float32", "torch float64")]
+        cells = [f"{r:.2f}x" if r is not None else "-" for r in ratios]
+        lines.append(f"{cfg:<22} {row['implementation']:<14} {row['samples_per_s']:>10,.0f} "
+                     f"{cells[0]:>14} {cells[1]:>13} {cells[2]:>13}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=int, default=10_000, help="training samples (default 10,000)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed epochs per implementation (default 3)")
+    parser.add_argument("--statistic", choices=("best", "median"), default="best")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time (default) or the process's CPU time")
+    parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=["seed", "wide"])
+    parser.add_argument("--quick", action="store_true", help="2,000 samples, 2 repeats (for the book)")
+    parser.add_argument("--check", action="store_true", help="exit with status 1 if a target is missed")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.samples, args.repeats = min(args.samples, 2_000), min(args.repeats, 2)
+
+    threads = pin_threads(args.threads)
+    import torch
+    print(f"numpy {np.__version__}, torch {torch.__version__}, python {sys.version.split()[0]}; "
+          f"threads: {threads['env']}, torch {threads['torch']}")
+    print(f"{args.samples:,} random samples of MNIST's shape; one epoch per measurement, "
+          f"{args.statistic} of {args.repeats} after a warm-up epoch, implementations interleaved, "
+          f"{args.clock} clock\n")
+
+    for row in check_equivalence(args.configs):
+        if row["implementation"] != "torch float32" and not row["max_rel_diff"] < 1e-10:
+            print(f"WARNING: {row['implementation']} does not train like mfnet on {row['config']}: "
+                  f"max relative weight difference {row['max_rel_diff']:.2e}")
+
+    rows = run_benchmark(args.configs, samples=args.samples, repeats=args.repeats,
+                         statistic=args.statistic, clock=args.clock)
+    print(format_table(rows))
+    print()
+    ok = True
+    for t in check_targets(rows):
+        ok &= t["met"]
+        print(f"target {t['config']}: {t['implementation']} time / {t['reference']} time = "
+              f"{t['ratio']:.2f} <= {t['limit']}: {'met' if t['met'] else 'NOT MET'}")
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
