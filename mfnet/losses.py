@@ -80,7 +80,10 @@ class CrossEntropy(Loss):
 
     dJ/dY_hat = -Y / (m Y_hat). Probabilities are floored at the smallest
     positive float64 before the log and the division, so J and its gradient
-    stay finite (a prediction of exactly 0 for the true class costs about 708).
+    stay finite -- but not exact: when a Softmax output underflows to exactly 0
+    for the true class, J is capped near 708 and the gradient reaching the
+    logits is 0 instead of -1/m. For training use :class:`SoftmaxCrossEntropy`
+    on logits, which is exact there (``book/08_activations.ipynb``).
     Shapes: Y_hat, Y (or labels (m,)), dJ/dY_hat all (k + 1, m).
     """
 

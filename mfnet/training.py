@@ -32,9 +32,13 @@ def batches(m: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.nd
     """Column indices of one epoch's mini-batches: a fresh permutation of range(m), cut in order.
 
     The last batch is smaller when batch_size does not divide m. :func:`fit`
-    calls this once per epoch with its Generator, so handing the same seed to
-    this function reproduces fit's batch order (e.g. to train PyTorch alike).
+    makes one Generator from its seed and calls this once per epoch with it;
+    doing the same (``gen = np.random.default_rng(seed)``, then one call per
+    epoch) reproduces fit's batch order, e.g. to train PyTorch alike.
     """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("batches: rng must be a numpy Generator, made once and reused every epoch "
+                        f"(np.random.default_rng(seed)); got {rng!r}")
     order = rng.permutation(m)
     for start in range(0, m, batch_size):
         yield order[start:start + batch_size]
