@@ -20,7 +20,23 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 import mfnet
 
-__all__ = ["to_torch", "weights_from_torch", "max_relative_difference", "train_torch"]
+__all__ = ["pin_threads", "to_torch", "weights_from_torch", "max_relative_difference", "train_torch"]
+
+
+def pin_threads(n: int = 1) -> dict:
+    """Run numpy's BLAS and PyTorch on ``n`` threads each, for fair and repeatable timings.
+
+    Environment variables such as OPENBLAS_NUM_THREADS are read only when
+    numpy is first imported; threadpoolctl instead asks the loaded BLAS
+    libraries through their own C functions, so this works at any time.
+    Returns {"blas": sorted thread counts of the BLAS libraries, "torch": count}.
+    """
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    threadpool_limits(limits=n, user_api="blas")
+    torch.set_num_threads(n)
+    blas = sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+    return {"blas": blas, "torch": torch.get_num_threads()}
 
 _TORCH_ACTIVATIONS = {mfnet.Identity: nn.Identity, mfnet.ReLU: nn.ReLU, mfnet.Sigmoid: nn.Sigmoid,
                       mfnet.Tanh: nn.Tanh}

@@ -85,26 +85,20 @@ TARGETS = (
 # ----------------------------------------------------------------------------------------------
 
 def pin_threads(n: int = 1) -> dict:
-    """Pin the thread counts to ``n`` as far as this process still allows; return what holds.
+    """Pin numpy's BLAS and PyTorch to ``n`` threads; return what holds.
 
-    The BLAS variables only take effect if numpy has not been imported yet
-    (``python -m benchmarks.speed`` sets them first); in a notebook, set them
-    in the first code cell instead. ``torch.set_num_threads(n)`` always works.
-    Returns {"requested": n, "env": {variable: value}, "torch": torch's thread count or None}.
+    Before numpy is imported (``python -m benchmarks.speed``) the BLAS
+    variables are set too, for any library that reads them; in any case
+    :func:`mfnet_torch.pin_threads` sets the loaded libraries at run time.
+    Returns {"requested": n, "env": {variable: value}, "blas": [counts], "torch": count}.
     """
     if "numpy" not in sys.modules:
         for var in THREAD_VARIABLES:
             os.environ[var] = str(n)
-    torch_threads = None
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is in requirements.txt
-        pass
-    else:
-        torch.set_num_threads(n)
-        torch_threads = torch.get_num_threads()
-    return {"requested": n, "env": {var: os.environ.get(var) for var in THREAD_VARIABLES},
-            "torch": torch_threads}
+    import mfnet_torch
+
+    pinned = mfnet_torch.pin_threads(n)
+    return {"requested": n, "env": {var: os.environ.get(var) for var in THREAD_VARIABLES}, **pinned}
 
 
 def make_data(samples: int = 10_000, n_features: int = 784, n_classes: int = 10,
@@ -316,16 +310,23 @@ def time_trainers(trainers: dict[str, Callable[[], float]], *, repeats: int = 3,
             train_one_epoch()
     names = list(trainers)
     times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(repeats):
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            gc.collect()
-            gc.disable()
-            try:
-                start = timer()
-                trainers[name]()
-                times[name].append(timer() - start)
-            finally:
-                gc.enable()
+    # Freeze what exists now (torch's many objects): later collections then only
+    # look at new objects, which keeps the collection before each epoch cheap.
+    gc.collect()
+    gc.freeze()
+    try:
+        for r in range(repeats):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                gc.collect()
+                gc.disable()
+                try:
+                    start = timer()
+                    trainers[name]()
+                    times[name].append(timer() - start)
+                finally:
+                    gc.enable()
+    finally:
+        gc.unfreeze()
     return times
 
 
