@@ -20,7 +20,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 import mfnet
 
-__all__ = ["pin_threads", "to_torch", "weights_from_torch", "max_relative_difference", "train_torch"]
+__all__ = ["pin_threads", "to_torch", "weights_from_torch", "max_relative_difference", "train_torch",
+           "train_epoch"]
 
 
 def pin_threads(n: int = 1) -> dict:
@@ -100,16 +101,23 @@ def train_torch(net: nn.Sequential, loss_fn, X: np.ndarray, Y: np.ndarray, *, ep
     Xt = torch.as_tensor(X, dtype=dtype)
     Yt = torch.as_tensor(Y) if np.issubdtype(np.asarray(Y).dtype, np.integer) else torch.as_tensor(Y, dtype=dtype)
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+    return [train_epoch(net, loss_fn, opt, Xt, Yt, batch_size, gen) for _ in range(epochs)]
+
+
+def train_epoch(net: nn.Module, loss_fn, optimizer, Xt: torch.Tensor, Yt: torch.Tensor,
+                batch_size: int, gen: np.random.Generator) -> float:
+    """One epoch in PyTorch on the batches of :func:`mfnet.batches` (m, batch_size, gen).
+
+    Xt : (m, n) tensor, samples as rows; Yt : matching targets. Returns the
+    epoch's mean training loss. Used by :func:`train_torch` and the benchmark.
+    """
     m = Xt.shape[0]
-    history = []
-    for _ in range(epochs):
-        total = 0.0
-        for idx in mfnet.batches(m, batch_size, gen):
-            i = torch.from_numpy(idx)
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(net(Xt[i]), Yt[i])
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        history.append(total / m)
-    return history
+    total = 0.0
+    for idx in mfnet.batches(m, batch_size, gen):
+        i = torch.from_numpy(idx)
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(net(Xt[i]), Yt[i])
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(idx)
+    return total / m

@@ -216,7 +216,7 @@ def _torch_trainer(weights, activation, data, batch_size, lr, rng, dtype_name: s
     import torch
     from torch import nn
 
-    from mfnet_torch import to_torch, weights_from_torch
+    from mfnet_torch import to_torch, train_epoch, weights_from_torch
 
     dtype = {"float32": torch.float32, "float64": torch.float64}[dtype_name]
     net = to_torch(_model(weights, activation), dtype=dtype)
@@ -225,18 +225,9 @@ def _torch_trainer(weights, activation, data, batch_size, lr, rng, dtype_name: s
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(net.parameters(), lr=lr)
     gen = _generator(rng)
-    m = Xt.shape[0]
 
     def epoch() -> float:
-        total = 0.0
-        for idx in mfnet.batches(m, batch_size, gen):
-            i = torch.from_numpy(idx)
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(net(Xt[i]), yt[i])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(idx)
-        return total / m
+        return train_epoch(net, loss_fn, optimizer, Xt, yt, batch_size, gen)
 
     return epoch, lambda: weights_from_torch(net)
 
