@@ -40,7 +40,8 @@ class Activation(Layer):
     """Base class: subclasses define ``_g(Z1)`` and ``_grad(dA1)`` on the feature rows.
 
     Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); row 0 of A equals row 0 of Z,
-    row 0 of dJ/dZ is zero. ``n`` is fixed by the first batch seen.
+    row 0 of dJ/dZ is zero. Derived in ``book/04_backprop_matrix.ipynb``,
+    shown in ``book/05_layers.ipynb``.
     """
 
     def __init__(self) -> None:
@@ -82,7 +83,10 @@ class Activation(Layer):
 
 
 class Identity(Activation):
-    """g(z) = z, g'(z) = 1."""
+    """g(z) = z, g'(z) = 1.
+
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    """
 
     def _g(self, Z1):
         return Z1
@@ -92,7 +96,10 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
-    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0, as in PyTorch)."""
+    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0, as in PyTorch).
+
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    """
 
     def _g(self, Z1):
         return np.maximum(Z1, 0.0)
@@ -102,7 +109,10 @@ class ReLU(Activation):
 
 
 class Sigmoid(Activation):
-    """g(z) = 1 / (1 + e^{-z}) (stable form, see :func:`sigmoid`), g'(z) = g(z) (1 - g(z))."""
+    """g(z) = 1 / (1 + e^{-z}) (stable form, see :func:`sigmoid`), g'(z) = g(z) (1 - g(z)).
+
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    """
 
     def _g(self, Z1):
         return sigmoid(Z1)
@@ -113,7 +123,10 @@ class Sigmoid(Activation):
 
 
 class Tanh(Activation):
-    """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2."""
+    """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2.
+
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    """
 
     def _g(self, Z1):
         return np.tanh(Z1)
@@ -130,6 +143,7 @@ class Softmax(Activation):
     column by column and vectorised, is dJ/dz = a * (dJ/da - a . dJ/da).
     With :class:`mfnet.CrossEntropy` this equals the fused
     :class:`mfnet.SoftmaxCrossEntropy` step (A - Y) / m (``book/07_losses.ipynb``).
+    Shapes: Z, A, dJ/dA, dJ/dZ all (k + 1, m); every column of A[1:] sums to 1.
     """
 
     def _g(self, Z1):

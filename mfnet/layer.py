@@ -13,6 +13,7 @@ class Layer:
 
     ``name`` appears in every error message; :class:`mfnet.Sequential`
     sets it to the layer's position (for example ``"layer 2 Linear(3, 2)"``).
+    Introduced in ``book/05_layers.ipynb``.
     """
 
     name: str = ""

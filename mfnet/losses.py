@@ -16,7 +16,10 @@ __all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy"]
 
 
 class Loss:
-    """forward(Y_hat, Y) -> float J; backward() -> dJ/dY_hat of shape (k + 1, m)."""
+    """forward(Y_hat, Y) -> float J; backward() -> dJ/dY_hat of shape (k + 1, m).
+
+    Y_hat and Y have shape (k + 1, m); derived in ``book/07_losses.ipynb``.
+    """
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -57,7 +60,7 @@ class MSE(Loss):
     The factor 1/2 (the primary source's convention) cancels the 2 of the
     derivative. PyTorch's ``nn.MSELoss()`` averages over all k*m entries
     without the 1/2: ``MSELoss = 2 J / k``.
-    Shapes: Y_hat, Y, dJ/dY_hat all (k + 1, m).
+    Shapes: Y_hat, Y, dJ/dY_hat all (k + 1, m). Proved in ``book/07_losses.ipynb``.
     """
 
     def forward(self, Y_hat, Y) -> float:
@@ -112,7 +115,7 @@ class SoftmaxCrossEntropy(Loss):
     dJ/dZ = (softmax(Z) * sum_k y_k - Y) / m, which is (A - Y) / m for one-hot
     (or any) targets whose columns sum to 1. The network then ends in a Linear
     layer; ``probabilities(Z)`` turns its output into class probabilities.
-    Shapes: Z, Y (or labels (m,)), dJ/dZ all (k + 1, m).
+    Shapes: Z, Y (or labels (m,)), dJ/dZ all (k + 1, m). Proved in ``book/07_losses.ipynb``.
     """
 
     def forward(self, Z, Y) -> float:

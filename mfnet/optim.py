@@ -25,6 +25,7 @@ class SGD:
     """W <- W - lr * dW, optionally with momentum:  V <- mu V + dW;  W <- W - lr V.
 
     The momentum form is PyTorch's (``torch.optim.SGD(momentum=mu)``, no dampening).
+    Shapes: each V has the shape of its W, (out + 1, in + 1). ``book/09_training.ipynb``.
     """
 
     def __init__(self, model, lr: float = 0.1, momentum: float = 0.0) -> None:
@@ -60,6 +61,7 @@ class Adam:
     M <- b1 M + (1 - b1) dW;  V <- b2 V + (1 - b2) dW^2;
     W <- W - lr * (M / (1 - b1^t)) / (sqrt(V / (1 - b2^t)) + eps).
     Row 0 of M and V stays zero, so row 0 of W does not move.
+    Shapes: M and V have the shape of their W, (out + 1, in + 1). ``book/09_training.ipynb``.
     """
 
     def __init__(self, model, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

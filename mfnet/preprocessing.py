@@ -52,7 +52,7 @@ class Standardizer:
     Fit on the training samples only, then apply the same transformation to
     validation and test samples: their statistics must not leak into the
     model. Works on arrays of shape (m, n) (samples as rows) and on 1-D
-    targets of shape (m,).
+    targets of shape (m,). Used in ``book/10_regression_california.ipynb``.
 
     Attributes after :meth:`fit`: ``mean_`` and ``scale_`` (population
     standard deviation, ``ddof=0``; a constant column gets scale 1 so it maps

@@ -19,7 +19,8 @@ class Sequential(Layer):
     dW in every Linear layer and returns dJ/dA^[0], shape (n_0 + 1, m)
     (``input_grad=False`` skips that last, unused product and returns None).
     Each layer's ``name`` is set to its position, so shape errors say which
-    layer failed.
+    layer failed. Introduced in ``book/02_signal_flow.ipynb``, its code in
+    ``book/05_layers.ipynb``.
     """
 
     def __init__(self, *layers: Layer) -> None:

@@ -21,6 +21,7 @@ class History:
     loss : mean training loss over the epoch's batches (weighted by batch size).
     val_loss : loss on the validation data after the epoch (if given).
     val_metrics : {name: [value per epoch]} for the metric functions passed to fit.
+    Every list has one float per epoch. Used in ``book/09_training.ipynb``.
     """
 
     loss: list[float] = field(default_factory=list)
