@@ -144,6 +144,18 @@ for name in sys.argv[1:]:
     client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    # The kernel splits a cell's printed text into stream outputs at arbitrary
+    # points; store one output per stream so that re-running changes nothing.
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged
+                    and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]):
+                merged[-1]["text"] += out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
     nbformat.write(nb, path)
 """
 
