@@ -88,3 +88,26 @@ def build_mfnet(sizes, acts, rng: np.random.Generator, output: str | None = None
     if output is not None:
         layers.append(classes[output]())
     return mfnet.Sequential(*layers)
+
+
+def toc_files() -> list[str]:
+    """Every document of _toc.yml, the root first, in order, as written there (suffix optional)."""
+    from pathlib import Path
+
+    import yaml
+
+    toc = yaml.safe_load((Path(__file__).resolve().parents[1] / "_toc.yml").read_text(encoding="utf-8"))
+    files = [str(toc["root"])]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return files

@@ -36,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from _support import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -76,24 +77,8 @@ def chromium() -> str | None:
 
 def toc_notebooks() -> list[str]:
     """Documents of _toc.yml that are notebooks, in order (paths without suffix)."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
     # Markdown pages are not checked; a missing notebook is reported by the test.
-    docs = [f.removesuffix(".ipynb").removesuffix(".md") for f in files]
+    docs = [f.removesuffix(".ipynb").removesuffix(".md") for f in toc_files()]
     return [d for d in docs if not (ROOT / f"{d}.md").exists()]
 
 

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _support import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_START = ["python3 dev.py book", "python3 dev.py test"]
@@ -40,28 +41,8 @@ def test_ci_runs_the_quick_start_commands():
         ".ci/run must build the book before the tests (the browser test reads it)")
 
 
-def _toc_files() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return files
-
-
 def test_toc_and_book_folder_agree():
-    listed = _toc_files()
+    listed = toc_files()
     assert len(listed) == len(set(listed)), f"_toc.yml lists a page twice: {listed}"
     for entry in listed:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".ipynb", ".md")), (
@@ -73,7 +54,7 @@ def test_toc_and_book_folder_agree():
 
 
 def test_chapters_are_numbered_in_toc_order():
-    chapters = [f for f in _toc_files() if re.match(r"book/\d\d_", f)]
+    chapters = [f for f in toc_files() if re.match(r"book/\d\d_", f)]
     numbers = [int(f[5:7]) for f in chapters]
     assert numbers == list(range(1, len(numbers) + 1)), chapters
 
