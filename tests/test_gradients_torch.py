@@ -85,8 +85,22 @@ def test_to_torch_weight_mapping_is_explicit():
     assert all(np.array_equal(a, b) for a, b in zip(mfnet_torch.weights_from_torch(net), [W]))
 
 
-def _torch_grads(net, x):
-    return [(layer.weight.grad, layer.bias.grad) for layer in net if isinstance(layer, nn.Linear)], x.grad
+def _assert_matches_autograd(model, loss, X, targets, torch_loss):
+    """mfnet's J, every dW and dJ/dA^[0] against autograd through mfnet_torch.to_torch(model).
+
+    torch_loss(output) must compute the same J in PyTorch from the twin's output."""
+    grads, dX = _mfnet_grads(model, loss, X, targets)
+    net = mfnet_torch.to_torch(model)
+    x = torch.tensor(X[1:].T, requires_grad=True)
+    Jt = torch_loss(net(x))
+    Jt.backward()
+    assert loss.forward(model.forward(X), targets) == pytest.approx(Jt.item(), rel=1e-12)
+    linears = [layer for layer in net if isinstance(layer, nn.Linear)]
+    assert len(linears) == len(grads)
+    for dW, layer in zip(grads, linears):
+        _compare_layer(dW, layer.weight.grad, layer.bias.grad)
+    assert rel_err(dX[1:], x.grad.numpy().T) <= TOL
+    return net
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -97,19 +111,9 @@ def test_mse_matches_autograd(seed):
     m = int(rng.integers(1, 9))
     model = build_mfnet(sizes, acts, rng, output=output)
     X, Y = augmented(rng, sizes[0], m), augmented(rng, sizes[-1], m)
-    loss = mfnet.MSE()
-    grads, dX = _mfnet_grads(model, loss, X, Y)
-
-    net = mfnet_torch.to_torch(model)
-    x = torch.tensor(X[1:].T, requires_grad=True)
-    out = net(x)
-    Jt = 0.5 * F.mse_loss(out, torch.tensor(Y[1:].T), reduction="sum") / m
-    Jt.backward()
-    assert loss.forward(model.forward(X), Y) == pytest.approx(Jt.item(), rel=1e-12)
-    tgrads, xgrad = _torch_grads(net, x)
-    for dW, (wg, bg) in zip(grads, tgrads):
-        _compare_layer(dW, wg, bg)
-    assert rel_err(dX[1:], xgrad.numpy().T) <= TOL
+    y = torch.tensor(Y[1:].T)
+    _assert_matches_autograd(model, mfnet.MSE(), X, Y,
+                             lambda out: 0.5 * F.mse_loss(out, y, reduction="sum") / m)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -122,18 +126,9 @@ def test_fused_softmax_cross_entropy_matches_cross_entropy_loss(seed):
     model = build_mfnet(sizes, acts, rng)
     X = augmented(rng, sizes[0], m)
     y = rng.integers(0, sizes[-1], size=m)
-    loss = mfnet.SoftmaxCrossEntropy()
-    grads, dX = _mfnet_grads(model, loss, X, y)
-
-    net = mfnet_torch.to_torch(model)
-    x = torch.tensor(X[1:].T, requires_grad=True)
-    Jt = nn.CrossEntropyLoss()(net(x), torch.from_numpy(y))
-    Jt.backward()
-    assert loss.forward(model.forward(X), y) == pytest.approx(Jt.item(), rel=1e-12)
-    tgrads, xgrad = _torch_grads(net, x)
-    for dW, (wg, bg) in zip(grads, tgrads):
-        _compare_layer(dW, wg, bg)
-    assert rel_err(dX[1:], xgrad.numpy().T) <= TOL
+    labels = torch.from_numpy(y)
+    _assert_matches_autograd(model, mfnet.SoftmaxCrossEntropy(), X, y,
+                             lambda logits: nn.CrossEntropyLoss()(logits, labels))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -146,18 +141,7 @@ def test_composed_softmax_cross_entropy_matches_autograd(seed):
     model = build_mfnet(sizes, acts, rng, output="softmax")
     X = augmented(rng, sizes[0], m)
     y = rng.integers(0, sizes[-1], size=m)
-    loss = mfnet.CrossEntropy()
-    grads, dX = _mfnet_grads(model, loss, X, y)
-
-    net = mfnet_torch.to_torch(model)
-    assert isinstance(net[-1], nn.Softmax)
-    x = torch.tensor(X[1:].T, requires_grad=True)
-    p = net(x)
     onehot = F.one_hot(torch.from_numpy(y), sizes[-1]).double()
-    Jt = -(onehot * torch.log(p)).sum() / m
-    Jt.backward()
-    assert loss.forward(model.forward(X), y) == pytest.approx(Jt.item(), rel=1e-12)
-    tgrads, xgrad = _torch_grads(net, x)
-    for dW, (wg, bg) in zip(grads, tgrads):
-        _compare_layer(dW, wg, bg)
-    assert rel_err(dX[1:], xgrad.numpy().T) <= TOL
+    net = _assert_matches_autograd(model, mfnet.CrossEntropy(), X, y,
+                                   lambda p: -(onehot * torch.log(p)).sum() / m)
+    assert isinstance(net[-1], nn.Softmax)
