@@ -5,6 +5,11 @@
     python3 dev.py test      [ARGS...]   run the tests: pytest = tests/ + nbval over book/*.ipynb
     python3 dev.py execute   [NOTEBOOK...] re-execute notebooks in place (default: all book/*.ipynb)
     python3 dev.py lint      [ARGS...]   check the GitHub workflows with actionlint
+    python3 dev.py preview   [OUTDIR]    build the HTML from the stored outputs (no execution),
+                                         into OUTDIR/_build/html (default: _build/preview)
+    python3 dev.py shot PAGE.html... [--width W] [--dark] [--out DIR]
+                                         full-page screenshots of built pages in headless
+                                         Chromium (local MathJax), cut into 1600 px tiles
 
 `book`, `test` and `execute` first make sure that `.venv` exists and holds what
 `requirements.txt` asks for (including mfnet itself, editable). The install is
@@ -193,7 +198,58 @@ def cmd_lint(args: list[str]) -> int:
     return code
 
 
-COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint}
+def cmd_preview(args: list[str]) -> int:
+    """The HTML book from the notebooks' stored outputs: a quick look after `execute`."""
+    ensure_venv()
+    out = Path(args[0]).resolve() if args else ROOT / "_build" / "preview"
+    config = (ROOT / "_config.yml").read_text()
+    assert "execute_notebooks: force" in config
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="mfnet-preview-") as tmp:
+        cfg = Path(tmp) / "_config.yml"
+        cfg.write_text(config.replace("execute_notebooks: force", "execute_notebooks: \"off\""))
+        code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
+                    "--config", cfg, "-n", "--keep-going"])
+    say(f"pages in {out / '_build' / 'html'}")
+    return code
+
+
+def cmd_shot(args: list[str]) -> int:
+    """Full-page screenshot of a built page as a reader sees it (width, light or dark)."""
+    import argparse
+    import tempfile
+    sys.path.insert(0, str(ROOT / "tests"))
+    import _chromium  # the DevTools-pipe driver the browser test uses (standard library)
+    parser = argparse.ArgumentParser(prog="dev.py shot")
+    parser.add_argument("page", type=Path, nargs="+")
+    parser.add_argument("--width", type=int, default=1280, help="viewport width, CSS px")
+    parser.add_argument("--dark", action="store_true", help="prefers-color-scheme: dark")
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()),
+                        help="folder for the PNGs (default: the temporary folder)")
+    opts = parser.parse_args(args)
+    if _chromium.local_mathjax() is None:
+        say("no local MathJax (see .ci/run): formulas show as TeX source")
+    with _chromium.Browser() as browser:
+        for page in opts.page:
+            tab = browser.open(page.resolve(), width=opts.width, dark=opts.dark)
+            name = f"shot-{page.stem}-{opts.width}" + ("-dark" if opts.dark else "")
+            out = tab.screenshot(opts.out / f"{name}.png")
+            tab.close()
+            if shutil.which("convert"):
+                # Tiles of 1600 px that an image viewer shows at full size.
+                for old in opts.out.glob(f"{name}-[0-9][0-9].png"):
+                    old.unlink()
+                subprocess.run(["convert", out, "-crop", f"{opts.width}x1600", "+repage",
+                                opts.out / f"{name}-%02d.png"], check=False)
+                tiles = len(list(opts.out.glob(f"{name}-[0-9][0-9].png")))
+                say(f"{out} ({tiles} tiles {name}-00.png ...)")
+            else:
+                say(str(out))
+    return 0
+
+
+COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
+            "preview": cmd_preview, "shot": cmd_shot}
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,212 @@
+"""A minimal headless-Chromium driver (standard library only).
+
+Chromium's ``--window-size`` cannot go below 500 px in headless mode, so a
+phone-width page needs the DevTools protocol's device emulation. This module
+speaks that protocol over ``--remote-debugging-pipe`` (JSON messages separated
+by NUL bytes on file descriptors 3 and 4): no websocket library, no Selenium.
+
+    with Browser() as browser:
+        page = browser.open(path, width=390, dark=True)
+        value = page.evaluate("document.title")
+        page.screenshot(Path("/tmp/page.png"))
+
+Used by ``tests/test_browser.py`` (measuring overflow, captions) and by
+``python3 dev.py shot`` (screenshots for reviewing a chapter).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+]
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def local_mathjax() -> Path | None:
+    """The local MathJax 3 bundle named by MFNET_MATHJAX, or the one .ci/run caches."""
+    if os.environ.get("MFNET_MATHJAX"):
+        path = Path(os.environ["MFNET_MATHJAX"])
+        return path if path.exists() else None
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    path = cache / "mfnet-ci" / "mathjax-3.2.2-es5" / "package" / "es5" / "tex-mml-svg.js"
+    return path if path.exists() else None
+
+
+def with_local_mathjax(page: Path) -> Path:
+    """A copy of the page, next to it, that loads the local MathJax (or the page itself)."""
+    bundle = local_mathjax()
+    if bundle is None:
+        return page
+    text = page.read_text(encoding="utf-8")
+    text, n = re.subn(r'src="[^"]*mathjax[^"]*\.js"', f'src="{bundle.as_uri()}"', text)
+    if not n:
+        return page
+    shown = page.with_name(f".local-mathjax-{page.name}")
+    shown.write_text(text, encoding="utf-8")
+    return shown
+
+
+class ProtocolError(RuntimeError):
+    pass
+
+
+class Browser:
+    """One headless Chromium process, driven through the DevTools pipe."""
+
+    def __init__(self, timeout: float = 120.0) -> None:
+        path = chromium()
+        if path is None:
+            raise FileNotFoundError("chromium is not installed (apt-get install chromium)")
+        self.timeout = timeout
+        self._profile = tempfile.TemporaryDirectory(prefix="mfnet-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        # The child reads commands on fd 3 and writes replies on fd 4.
+        os.set_inheritable(to_browser_r, True)
+        os.set_inheritable(from_browser_w, True)
+
+        def child_fds() -> None:
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
+        self._proc = subprocess.Popen(
+            [path, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
+             "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=child_fds, close_fds=False)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+
+    # -- protocol -------------------------------------------------------------------------
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise ProtocolError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("chromium did not answer in time")
+            chunk = os.read(self._from_browser, 1 << 16)
+            if not chunk:
+                raise ProtocolError("chromium closed the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    # -- pages ----------------------------------------------------------------------------
+    def open(self, page: Path, width: int = 1280, height: int = 900, dark: bool = False,
+             settle: float = 0.5, mathjax: bool = True) -> "Page":
+        """Load a local page at a viewport of width x height CSS px; wait for MathJax."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"]
+        tab = Page(self, session, target)
+        tab.send("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+        tab.send("Emulation.setEmulatedMedia", {"features": [
+            {"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
+        tab.send("Page.enable")
+        shown = with_local_mathjax(page) if mathjax else page
+        try:
+            tab.send("Page.navigate", {"url": shown.resolve().as_uri()})
+            tab.wait_for("document.readyState === 'complete'")
+            # MathJax 3 typesets after load; its startup promise resolves when done.
+            tab.wait_for("!window.MathJax || !MathJax.startup || !MathJax.startup.promise"
+                         " || window.__mfnetTypeset === true",
+                         setup="if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
+                               " MathJax.startup.promise.then(() => window.__mfnetTypeset = true)")
+            time.sleep(settle)
+        finally:
+            if shown != page:
+                shown.unlink(missing_ok=True)
+        return tab
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+        for fd in (self._to_browser, self._from_browser):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._profile.cleanup()
+
+    def __enter__(self) -> "Browser":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Page:
+    def __init__(self, browser: Browser, session: str, target: str) -> None:
+        self.browser, self.session, self.target = browser, session, target
+
+    def send(self, method: str, params: dict | None = None) -> dict:
+        return self.browser.send(method, params, session=self.session)
+
+    def evaluate(self, expression: str):
+        """The JSON value of a JavaScript expression (promises are awaited)."""
+        result = self.send("Runtime.evaluate", {
+            "expression": expression, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in result:
+            raise ProtocolError(f"JavaScript error: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, condition: str, setup: str | None = None, timeout: float = 60.0) -> None:
+        if setup:
+            self.evaluate(setup)
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(f"Boolean({condition})"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"page never satisfied: {condition}")
+            time.sleep(0.1)
+
+    def screenshot(self, out: Path, full_page: bool = True) -> Path:
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            width, height = self.evaluate(
+                "[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+            params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+        data = self.send("Page.captureScreenshot", params)["data"]
+        out.write_bytes(base64.b64decode(data))
+        return out
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
