@@ -233,18 +233,11 @@ def cmd_shot(args: list[str]) -> int:
         for page in opts.page:
             tab = browser.open(page.resolve(), width=opts.width, dark=opts.dark)
             name = f"shot-{page.stem}-{opts.width}" + ("-dark" if opts.dark else "")
-            out = tab.screenshot(opts.out / f"{name}.png")
+            for old in opts.out.glob(f"{name}-[0-9][0-9].png"):
+                old.unlink()
+            tiles = tab.screenshot_tiles(opts.out / name)
             tab.close()
-            if shutil.which("convert"):
-                # Tiles of 1600 px that an image viewer shows at full size.
-                for old in opts.out.glob(f"{name}-[0-9][0-9].png"):
-                    old.unlink()
-                subprocess.run(["convert", out, "-crop", f"{opts.width}x1600", "+repage",
-                                opts.out / f"{name}-%02d.png"], check=False)
-                tiles = len(list(opts.out.glob(f"{name}-[0-9][0-9].png")))
-                say(f"{out} ({tiles} tiles {name}-00.png ...)")
-            else:
-                say(str(out))
+            say(f"{len(tiles)} tiles of 1600 px: {tiles[0]} ...")
     return 0
 
 

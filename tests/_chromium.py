@@ -208,5 +208,20 @@ class Page:
         out.write_bytes(base64.b64decode(data))
         return out
 
+    def screenshot_tiles(self, stem: Path, tile: int = 1600) -> list[Path]:
+        """The whole page as PNG tiles ``STEM-00.png``, ``STEM-01.png``, ... of ``tile`` px."""
+        width, height = self.evaluate(
+            "[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+        tiles = []
+        for k, top in enumerate(range(0, height, tile)):
+            clip = {"x": 0, "y": top, "width": width, "height": min(tile, height - top),
+                    "scale": 1}
+            data = self.send("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True, "clip": clip})["data"]
+            out = stem.with_name(f"{stem.name}-{k:02d}.png")
+            out.write_bytes(base64.b64decode(data))
+            tiles.append(out)
+        return tiles
+
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})
