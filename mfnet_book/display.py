@@ -55,10 +55,19 @@ def show(*parts, **options) -> None:
     """Display ``parts`` joined by ``=``: strings are LaTeX, arrays become matrices.
 
     ``options`` go to :func:`latex_matrix` (``digits``, ``bias_row``, ``highlight``).
+    sympy expressions and matrices are typeset by ``sympy.latex``.
     """
     from IPython.display import Math, display
 
-    latex = [p if isinstance(p, str) else latex_matrix(p, **options) for p in parts]
+    def as_latex(p):
+        if isinstance(p, str):
+            return p
+        if type(p).__module__.startswith("sympy"):
+            import sympy
+            return sympy.latex(p)
+        return latex_matrix(p, **options)
+
+    latex = [as_latex(p) for p in parts]
     display(Math(" = ".join(latex)))
 
 
