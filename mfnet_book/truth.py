@@ -1,0 +1,638 @@
+"""What the book's notebooks say about their own truth, read from their JSON.
+
+The status page (``book/status.ipynb``) and the tests that enforce the book's
+conventions (``tests/test_truth.py``, ``tests/test_repository.py``,
+``tests/test_notation.py``) share this parser, so that the page reports
+exactly what the tests check. Standard library only; nothing here runs a
+notebook.
+
+* :func:`typed_numbers` finds numerals in a chapter's prose that are neither
+  glued, nor mathematics stating an input or a definition, nor on the
+  notebook's allowlist ``metadata.mfnet.allowed_numbers``;
+* :func:`glued` lists the values a notebook glues (``record``/``glue``);
+* :func:`assert_counts` counts the checks of each code cell (AST);
+* :func:`proofs` reads the ``mfnet.proof`` cell metadata;
+* :func:`solutions` finds the exercise solutions that run code and whether
+  that code checks itself (contains an assert);
+* :func:`nbval_exemptions` lists the cells nbval does not compare, with the
+  clocks they call (only timing cells may be exempt).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+
+# -- notebooks ---------------------------------------------------------------------------
+def chapters(book: Path = BOOK) -> list[Path]:
+    """The chapter notebooks ``book/NN_*.ipynb``, in chapter order."""
+    return sorted(p for p in book.glob("[0-9][0-9]_*.ipynb"))
+
+
+def load(path: Path) -> dict:
+    """A notebook's JSON as a dict."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def source(cell: dict) -> str:
+    """The source text of a cell (lists of lines joined)."""
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def text_of(value) -> str:
+    """A notebook string field (a string or a list of lines) as one string."""
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def tags(cell: dict) -> set[str]:
+    """The cell's tags."""
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def python_source(code: str) -> str:
+    """Cell source with IPython magics and shell escapes commented out (parsable)."""
+    lines = []
+    for line in code.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            lines.append(line[: len(line) - len(stripped)] + "#" + stripped)
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_cell(cell: dict) -> ast.Module | None:
+    """The AST of a code cell (None if it does not parse)."""
+    try:
+        return ast.parse(python_source(source(cell)))
+    except SyntaxError:
+        return None
+
+
+# -- masking markdown: what is prose and what is not ------------------------------------
+# Directives whose body is prose (it is scanned); all other fenced blocks are
+# code, data or math and are masked.
+PROSE_DIRECTIVES = {
+    "exercise", "solution", "note", "warning", "tip", "important", "hint", "seealso",
+    "attention", "caution", "danger", "error", "admonition", "epigraph", "figure",
+    "table", "list-table", "dropdown", "margin", "sidebar", "topic", "card",
+    "tab-item", "tab-set", "glue:figure", "glue:math", "div", "container",
+}
+# Directives whose argument is a label or a path, not prose.
+LABEL_ARGUMENT = {"solution", "solution-start", "solution-end", "literalinclude",
+                  "include", "glue:figure", "glue:math", "glue", "bibliography",
+                  "image", "figure", "nb-exec-table", "code-cell"}
+MATH_DIRECTIVES = {"math"}
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*"
+                   r"(?:\{(?P<name>[^}]*)\})?\s*(?P<arg>.*)$")
+OPTION_LINE = re.compile(r"^\s*:[\w-]+:(?:\s.*)?$")
+ROLE = re.compile(r"\{(?P<name>[\w:.+-]+)\}(?P<ticks>`+)(?P<body>.*?)(?P=ticks)", re.S)
+INLINE_CODE = re.compile(r"(?P<ticks>`+)(?!`)(?P<body>.+?)(?<!`)(?P=ticks)(?!`)", re.S)
+TARGET = re.compile(r"^\s*\([\w:.-]+\)=\s*$", re.M)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+LINK_TARGET = re.compile(r"\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+REFERENCE_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
+AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>")
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>)\]]+|\bwww\.[^\s<>)\]]+")
+FOOTNOTE = re.compile(r"\[\^[\w-]+\]")
+EQ_LABEL = re.compile(r"(?<=\$\$)[ \t]*\([\w:.-]+\)")
+DISPLAY_MATH = re.compile(r"(?<!\\)\$\$(?P<body>.+?)(?<!\\)\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?P<body>(?:\\.|[^$\\])+?)(?<!\\)\$(?!\$)", re.S)
+AMS_ENV = re.compile(r"\\begin\{(?P<env>equation|align|gather|multline|eqnarray|alignat|flalign)"
+                     r"(?P<star>\*?)\}.*?\\end\{(?P=env)(?P=star)\}", re.S)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """``text`` with ``[start, end)`` replaced by spaces (newlines kept, positions kept)."""
+    piece = re.sub(r"[^\n]", " ", text[start:end])
+    return text[:start] + piece + text[end:]
+
+
+@dataclass
+class Masked:
+    """A markdown cell with everything but prose blanked out.
+
+    ``prose`` has the length of the original text: masked parts are spaces, so
+    that positions in it are positions in ``original``. ``math`` holds
+    ``(start, end, body_start)`` of every math span of the original.
+    """
+    original: str
+    prose: str
+    math: list[tuple[int, int, int]] = field(default_factory=list)
+    readable: str = ""  # the original with fences, options and code blanked
+
+
+def mask(text: str) -> Masked:
+    """Separate a markdown cell into prose and math (see :class:`Masked`)."""
+    out = text
+    math: list[tuple[int, int, int]] = []
+    # 1. Fenced blocks, line by line (nesting by fence length).
+    lines = text.splitlines(keepends=True)
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line)
+    stack: list[tuple[str, int, str]] = []  # (fence char, length, kind)
+    option_zone = False
+    for line, start in zip(lines, offsets):
+        end = start + len(line.rstrip("\n"))
+        inner = stack[-1][2] if stack else "prose"
+        m = FENCE.match(line.rstrip("\n"))
+        if m and stack and m.group("fence")[0] == stack[-1][0] \
+                and len(m.group("fence")) >= stack[-1][1] and not m.group("name") \
+                and not m.group("arg").strip():
+            stack.pop()
+            out = _blank(out, start, end)
+            option_zone = False
+            continue
+        if inner != "prose":
+            if inner == "math":
+                math.append((start, end, start))
+            out = _blank(out, start, end)
+            continue
+        if m:
+            name = (m.group("name") or "").strip()
+            if not name:
+                kind = "code"  # a plain code fence (``` or ```python)
+            elif name in MATH_DIRECTIVES:
+                kind = "math"
+            elif name in PROSE_DIRECTIVES or name.startswith(("prf:", "admonition")):
+                kind = "prose"
+            else:
+                kind = "code"
+            stack.append((m.group("fence")[0], len(m.group("fence")), kind))
+            if kind == "prose" and name not in LABEL_ARGUMENT and m.group("arg").strip():
+                # The directive's title is prose: keep it, blank the fence and name.
+                out = _blank(out, start, start + m.start("arg"))
+            else:
+                out = _blank(out, start, end)
+            option_zone = True
+            continue
+        if option_zone and OPTION_LINE.match(line):
+            out = _blank(out, start, end)
+            continue
+        option_zone = False
+    readable = out
+    # Option lines elsewhere (a directive without a fence we recognised).
+    for m in re.finditer(r"^\s*:(?:label|class|name|width|align|alt|caption|"
+                         r"pyobject|lines|emphasize-lines|linenos|language|"
+                         r"start-after|end-before|figwidth|height|scale|"
+                         r"header-rows|widths|nowrap|enumerated):.*$", out, re.M):
+        out = _blank(out, m.start(), m.end())
+
+    # 2. Comments, targets, URLs, link targets, footnote markers.
+    for pattern in (HTML_COMMENT, TARGET, REFERENCE_DEF, AUTOLINK):
+        for m in pattern.finditer(out):
+            out = _blank(out, m.start(), m.end())
+    for m in LINK_TARGET.finditer(out):
+        out = _blank(out, m.start("url"), m.end("url"))
+    for pattern in (URL, FOOTNOTE, HTML_TAG):
+        for m in pattern.finditer(out):
+            out = _blank(out, m.start(), m.end())
+
+    # 3. Roles (glue, cite, eq, numref, doc, math, ...) and inline code.
+    for m in ROLE.finditer(out):
+        if m.group("name") == "math":
+            math.append((m.start(), m.end("body"), m.start("body")))
+        out = _blank(out, m.start(), m.end())
+    for m in INLINE_CODE.finditer(out):
+        out = _blank(out, m.start(), m.end())
+
+    # 4. Math: amsmath environments, $$...$$ (with its (label)), $...$.
+    for pattern in (AMS_ENV, DISPLAY_MATH):
+        for m in pattern.finditer(out):
+            if "body" in pattern.groupindex:
+                math.append((m.start(), m.end("body"), m.start("body")))
+            else:
+                math.append((m.start(), m.end(), m.start()))
+            out = _blank(out, m.start(), m.end())
+    for m in EQ_LABEL.finditer(out):
+        out = _blank(out, m.start(), m.end())
+    for m in INLINE_MATH.finditer(out):
+        math.append((m.start(), m.end("body"), m.start("body")))
+        out = _blank(out, m.start(), m.end())
+    math.sort()
+    return Masked(text, out, math, readable)
+
+
+# -- typed numbers ----------------------------------------------------------------------
+NUMERAL = re.compile(r"(?<![\w.\\])\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
+# Spelled-out numbers in the forms results take ("eight times as many",
+# "nine digits", "three orders of magnitude"): a count word alone ("two
+# layers") is ordinary language and not flagged.
+NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                "forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
+                "billion|half|twice|thrice|dozen")
+SPELLED = re.compile(
+    rf"\b(?P<number>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))*)\b"
+    r"(?=\s+(?:(?:or|to)\s+(?:" + NUMBER_WORDS + r")\s+)?"
+    r"(?:times\s+(?:as|more|less|fewer|larger|smaller|faster|slower|bigger|higher|lower)"
+    r"|orders?\s+of\s+magnitude|(?:significant\s+|correct\s+)?digits|percent))",
+    re.I)
+# Inside math: a relation, and what may stand on its left for the left side to
+# be "arithmetic on numbers".
+RELATION = re.compile(r"=|\\approx|\\simeq|\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|<|>|"
+                      r"\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\ne(?:q)?(?![a-zA-Z])")
+SEPARATOR = re.compile(r",|;|\\quad|\\qquad|\\text\{[^}]*\}|\\mathrm\{[^}]*\}\s*(?=\\|$)"
+                       r"|\\(?:mbox|textrm)\{[^}]*\}|\\tag\{[^}]*\}")
+ARITHMETIC_NOISE = re.compile(
+    r"\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt|left|right|bigl|bigr|Bigl|Bigr|big|Big|"
+    r"pm|mp|,|;|!|:| )|[\s{}()\[\]+\-*/^&−·×\\.]|\\\\")
+OPERATOR = re.compile(r"\\(?:cdot|times|div|frac|dfrac|tfrac|sqrt)(?![a-zA-Z])|[+\-*/^−·×]")
+MATH_NUMBER = re.compile(r"(?<![\w.\\])\d+(?:\.\d+)?(?![\w])")
+LEADING = re.compile(r"^(?:\s|\\[,;!: ]|\\left|\\bigl|\\Bigl|[{(\[]|-|−)*")
+
+
+@dataclass
+class Finding:
+    """One typed number: where it is and why it counts as typed."""
+    number: str
+    kind: str       # "prose", "math-result", "math-decimal", "spelled"
+    start: int      # position in the cell's text
+    sentence: str   # the sentence around it, for the message
+
+
+def significant_digits(numeral: str) -> int:
+    """Significant digits of a decimal numeral: ``0.0125`` has 3, ``2.50`` has 3."""
+    digits = numeral.replace(".", "").replace(",", "").lstrip("0")
+    return len(digits)
+
+
+def sentence_at(text: str, pos: int, limit: int = 240) -> str:
+    """The sentence of ``text`` around position ``pos``, whitespace squashed."""
+    boundary = re.compile(r"(?<=[.!?:])\s+(?=[A-Z*`{$(])|\n\s*\n|\n\s*[-*]\s|\n#+\s"
+                          r"|\n\s*\|")
+    start = 0
+    for m in boundary.finditer(text, 0, pos):
+        start = m.end()
+    m = boundary.search(text, pos)
+    end = m.start() if m else len(text)
+    head = " ".join(text[start:pos].split())
+    tail = " ".join(text[pos:end].split())
+    gap = " " if head and text[pos - 1].isspace() else ""
+    if len(head) > limit // 2:
+        head = "..." + head[-(limit // 2):]
+    if len(tail) > limit // 2:
+        tail = tail[: limit // 2] + "..."
+    return head + gap + tail
+
+
+def _arithmetic_on_numbers(left: str) -> bool:
+    """Is ``left`` (TeX) made of numbers and arithmetic only, with an operator?"""
+    if not MATH_NUMBER.search(left) or not OPERATOR.search(left):
+        return False
+    rest = ARITHMETIC_NOISE.sub("", MATH_NUMBER.sub("", left))
+    return rest == "" and len(MATH_NUMBER.findall(left)) >= 2
+
+
+def scan_math(body: str) -> list[tuple[str, str, int]]:
+    """Typed results in one formula: ``(number, kind, offset in body)``.
+
+    * ``math-result``: a number right after ``=``, ``\\approx``, ``<``, ``>``,
+      ``\\le``, ``\\ge`` whose left side (back to the previous relation, comma,
+      ``\\quad`` or text) is arithmetic on numbers, like ``5 \\cdot 5 + 5 = 30``;
+    * ``math-decimal``: a decimal with at least 3 significant digits.
+    """
+    found = []
+    # "\cdot5" is "\cdot 5": a control word ends where a digit starts.
+    body = re.sub(r"(\\[A-Za-z]+)(?=\d)", r"\1 ", body)
+    left_start = 0
+    cut = [0] + [m.end() for m in SEPARATOR.finditer(body)]
+    for m in RELATION.finditer(body):
+        left_start = max([c for c in cut if c <= m.start()] + [left_start])
+        left = body[left_start:m.start()]
+        right = body[m.end():]
+        lead = LEADING.match(right).end()
+        number = MATH_NUMBER.match(right, lead)
+        if number and _arithmetic_on_numbers(left):
+            found.append((number.group(), "math-result", m.end() + number.start()))
+        left_start = m.end()
+    for m in re.finditer(r"(?<![\w.\\])\d*\.\d+(?![\w])", body):
+        if significant_digits(m.group()) >= 3:
+            found.append((m.group(), "math-decimal", m.start()))
+    return found
+
+
+def scan_markdown(text: str) -> list[Finding]:
+    """Every number of a markdown cell that counts as typed (allowlist not applied)."""
+    masked = mask(text)
+    findings = []
+    where = masked.readable
+    for m in NUMERAL.finditer(masked.prose):
+        findings.append(Finding(m.group(), "prose", m.start(), sentence_at(where, m.start())))
+    for m in SPELLED.finditer(masked.prose):
+        findings.append(Finding(m.group("number").lower(), "spelled", m.start(),
+                                sentence_at(where, m.start())))
+    for start, end, body_start in masked.math:
+        body = text[body_start:end]
+        for number, kind, offset in scan_math(body):
+            findings.append(Finding(number, kind, body_start + offset,
+                                    sentence_at(where, body_start + offset)))
+    findings.sort(key=lambda f: f.start)
+    return findings
+
+
+def allowlist(nb: dict) -> list[dict]:
+    """The notebook's ``metadata.mfnet.allowed_numbers`` (a list of {number, reason})."""
+    return list(nb.get("metadata", {}).get("mfnet", {}).get("allowed_numbers", []))
+
+
+def allowlist_problems(nb: dict) -> list[str]:
+    """What is wrong with the allowlist: missing reasons, duplicates, unused entries."""
+    problems, seen = [], set()
+    found = {f.number for _, f in all_numbers(nb)}
+    for entry in allowlist(nb):
+        if not isinstance(entry, dict) or "number" not in entry:
+            problems.append(f"entry {entry!r} is not {{'number': ..., 'reason': ...}}")
+            continue
+        number = str(entry["number"])
+        if not str(entry.get("reason", "")).strip():
+            problems.append(f"entry {number!r} has no reason: say why it is not a "
+                            "computed result (an input, a definition, chapter structure)")
+        if number in seen:
+            problems.append(f"entry {number!r} is listed twice")
+        seen.add(number)
+        if number not in found:
+            problems.append(f"entry {number!r} does not occur in the prose any more: "
+                            "remove it (the list stays short and honest)")
+    return problems
+
+
+def all_numbers(nb: dict) -> list[tuple[int, Finding]]:
+    """``(cell index, finding)`` for every typed-looking number of every markdown cell."""
+    return [(i, f) for i, cell in enumerate(nb.get("cells", []))
+            if cell.get("cell_type") == "markdown"
+            for f in scan_markdown(source(cell))]
+
+
+def typed_numbers(nb: dict) -> list[tuple[int, Finding]]:
+    """The numbers of :func:`all_numbers` that the allowlist does not cover."""
+    allowed = {str(e.get("number")) for e in allowlist(nb) if isinstance(e, dict)}
+    return [(i, f) for i, f in all_numbers(nb) if f.number not in allowed]
+
+
+KIND_HELP = {
+    "prose": "a numeral in the prose",
+    "spelled": "a spelled-out result",
+    "math-result": "a number typed as the result of arithmetic on numbers in math",
+    "math-decimal": "a decimal with 3 or more significant digits in math",
+}
+
+
+REMEDY = ("if a number is computed, glue it: record(cNN_name=value) in a remove-cell cell, "
+          "and write {glue:text}`cNN-name:fmt` in the prose; if it is an input, a "
+          "definition or chapter structure, add {\"number\": \"...\", \"reason\": "
+          "\"...\"} to the notebook's metadata.mfnet.allowed_numbers")
+
+
+def describe(name: str, index: int, finding: Finding, remedy: bool = True) -> str:
+    """A failure message: notebook, cell, number, sentence (and what to do)."""
+    message = (f"{name}, cell {index}: {finding.number!r}, {KIND_HELP[finding.kind]}, in\n"
+               f"    \"{finding.sentence}\"")
+    return message + ("\n  -> " + REMEDY if remedy else "")
+
+
+# -- glue -------------------------------------------------------------------------------
+GLUE_FUNCTIONS = {"glue", "record"}
+
+
+def call_name(node: ast.Call) -> str:
+    """Dotted name of the called function (``np.testing.assert_allclose``), or ''."""
+    parts, func = [], node.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def glue_calls(cell: dict) -> list[str]:
+    """Names of the glue functions (``glue``, ``record``) a code cell calls."""
+    tree = parse_cell(cell)
+    if tree is None:
+        return []
+    return [call_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and call_name(n).split(".")[-1] in GLUE_FUNCTIONS]
+
+
+def glued(nb: dict) -> list[dict]:
+    """Every glued value of the stored outputs: name, text, and the cell's index."""
+    values = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta:
+                data = out.get("data", {})
+                text = next((text_of(v) for k, v in data.items() if k.endswith("text/plain")),
+                            "")
+                values.append({"name": meta.get("name", "?"), "value": text, "cell": i,
+                               "timing": "timing" in tags(cell)})
+    return values
+
+
+# -- asserts ----------------------------------------------------------------------------
+def assert_counts(cell: dict) -> tuple[int, int]:
+    """``(assert statements, assert_* calls such as np.testing.assert_allclose)``."""
+    tree = parse_cell(cell)
+    if tree is None:
+        return 0, 0
+    statements = sum(isinstance(n, ast.Assert) for n in ast.walk(tree))
+    calls = sum(isinstance(n, ast.Call) and call_name(n).split(".")[-1].startswith("assert_")
+                for n in ast.walk(tree))
+    return statements, calls
+
+
+def checks(nb: dict) -> int:
+    """All checks of a notebook: assert statements plus ``assert_*`` calls."""
+    return sum(sum(assert_counts(c)) for c in nb.get("cells", []) if c.get("cell_type") == "code")
+
+
+# -- proofs -----------------------------------------------------------------------------
+def proofs(nb: dict) -> list[dict]:
+    """Cells with ``metadata.mfnet.proof``: claim, generality, scope, cell index."""
+    found = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        proof = cell.get("metadata", {}).get("mfnet", {}).get("proof")
+        if proof is not None:
+            found.append({"cell": i, "claim": proof.get("claim", ""),
+                          "generality": proof.get("generality", ""),
+                          "scope": proof.get("scope", ""),
+                          "asserts": sum(assert_counts(cell))})
+    return found
+
+
+PROOF_GENERALITY = {"general", "illustration"}
+
+
+# -- exercise solutions -----------------------------------------------------------------
+SOLUTION_START = re.compile(r"\{solution-start\}\s*(?P<label>[\w:.-]+)")
+SOLUTION_END = re.compile(r"\{solution-end\}")
+EXERCISE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{exercise\}", re.M)
+
+
+def solutions(nb: dict) -> list[dict]:
+    """Gated solutions: label, code cells inside, and whether the code asserts."""
+    found, current = [], None
+    for i, cell in enumerate(nb.get("cells", [])):
+        text = source(cell)
+        if cell.get("cell_type") == "markdown":
+            start = SOLUTION_START.search(text)
+            if start:
+                current = {"label": start.group("label"), "cells": [], "asserts": 0,
+                           "start": i}
+                found.append(current)
+            if SOLUTION_END.search(text):
+                current = None
+        elif current is not None and cell.get("cell_type") == "code":
+            current["cells"].append(i)
+            current["asserts"] += sum(assert_counts(cell))
+    return found
+
+
+def exercises(nb: dict) -> int:
+    """Number of ``{exercise}`` directives in the markdown."""
+    return sum(len(EXERCISE.findall(source(c))) for c in nb.get("cells", [])
+               if c.get("cell_type") == "markdown")
+
+
+# -- nbval ------------------------------------------------------------------------------
+IGNORE_TAGS = {"nbval-ignore-output", "pytest-validate-ignore-output"}
+SKIP_TAGS = {"nbval-skip"}
+COMMENT_MARKERS = re.compile(r"^\s*#\s*(NBVAL_IGNORE_OUTPUT|NBVAL_SKIP|"
+                             r"PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.M)
+TIMING_TAG = "timing"
+# The callables that measure time, by module. A timing cell must call one.
+TIMING_CALLABLES = {
+    "time": {"perf_counter", "perf_counter_ns", "time", "time_ns", "process_time",
+             "process_time_ns", "monotonic", "monotonic_ns", "thread_time"},
+    "timeit": {"timeit", "repeat", "default_timer", "Timer"},
+    # benchmarks/speed.py: each of these reads a clock (time.perf_counter or
+    # time.process_time) around the work it is given.
+    "benchmarks.speed": {"time_trainers", "run_benchmark", "epoch_time"},
+}
+TIMING_MAGICS = re.compile(r"^\s*%{1,2}(timeit|time)\b", re.M)
+
+
+def imports(nb: dict) -> dict[str, str]:
+    """Local name -> dotted origin of every import in the notebook's code cells."""
+    names: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        tree = parse_cell(cell)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        names[alias.asname] = alias.name
+                    else:
+                        names[alias.name.split(".")[0]] = alias.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def clock_calls(cell: dict, names: dict[str, str] | None = None) -> list[str]:
+    """The timing callables (of :data:`TIMING_CALLABLES`) a code cell calls."""
+    names = names or {}
+    found = [f"%{m.group(1)}" for m in TIMING_MAGICS.finditer(source(cell))]
+    tree = parse_cell(cell)
+    if tree is None:
+        return found
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        dotted = call_name(node)
+        if not dotted:
+            continue
+        head, _, rest = dotted.partition(".")
+        full = names.get(head, head) + ("." + rest if rest else "")
+        module, _, attr = full.rpartition(".")
+        if attr in TIMING_CALLABLES.get(module, ()):
+            found.append(full)
+    return found
+
+
+def nbval_markers(cell: dict) -> set[str]:
+    """The nbval markers of a code cell: tags and ``# NBVAL_...`` comments."""
+    marks = {t for t in tags(cell) if t in IGNORE_TAGS | SKIP_TAGS}
+    marks |= {m.group(1) for m in COMMENT_MARKERS.finditer(source(cell))}
+    return marks
+
+
+def nbval_exemptions(nb: dict) -> list[dict]:
+    """Every code cell that nbval does not compare, or that claims to be a timing cell.
+
+    Each entry: cell index, markers, whether tagged ``timing``, the clocks it
+    calls, and ``problem`` (empty when the cell follows the rule: tagged both
+    ``timing`` and ``nbval-ignore-output``, calling a clock, nothing else).
+    """
+    names = imports(nb)
+    found = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        marks, timing = nbval_markers(cell), TIMING_TAG in tags(cell)
+        if not marks and not timing:
+            continue
+        clocks = clock_calls(cell, names)
+        problem = ""
+        if marks & (SKIP_TAGS | {"NBVAL_SKIP"}):
+            problem = ("skips the cell entirely (nbval-skip): no cell of the book may skip; "
+                       "make it run")
+        elif marks - {"nbval-ignore-output"}:
+            problem = (f"uses {sorted(marks - {'nbval-ignore-output'})}: mark timing cells "
+                       "with the tags `timing` and `nbval-ignore-output` only")
+        elif not timing:
+            problem = ("skips output comparison (nbval-ignore-output) without being a timing "
+                       "cell: make its output deterministic (seed, round, print less) and "
+                       "remove the tag; only a cell that measures time may carry it, "
+                       "together with the tag `timing`")
+        elif not marks:
+            problem = ("is tagged `timing` but not `nbval-ignore-output`: add it, or remove "
+                       "`timing` if the output is deterministic")
+        elif not clocks:
+            problem = ("is tagged `timing` but calls no clock (one of "
+                       + ", ".join(f"{m}.{a}" for m, attrs in TIMING_CALLABLES.items()
+                                   for a in sorted(attrs))
+                       + "): split it so that the timed part is alone, and compare the "
+                       "rest")
+        found.append({"cell": i, "markers": sorted(marks), "timing": timing,
+                      "clocks": sorted(set(clocks)), "problem": problem,
+                      "first_line": next((line for line in source(cell).splitlines()
+                                          if line.strip() and not line.startswith("#")), "")})
+    return found
+
+
+# -- one summary per notebook ------------------------------------------------------------
+def summary(path: Path) -> dict:
+    """Everything the status page reports about one notebook."""
+    nb = load(path)
+    sols = solutions(nb)
+    return {
+        "name": Path(path).stem,
+        "glued": glued(nb),
+        "asserts": sum(assert_counts(c)[0] for c in nb["cells"] if c["cell_type"] == "code"),
+        "assert_calls": sum(assert_counts(c)[1] for c in nb["cells"]
+                            if c["cell_type"] == "code"),
+        "proofs": proofs(nb),
+        "solutions": sols,
+        "exercises": exercises(nb),
+        "exempt": nbval_exemptions(nb),
+        "typed": typed_numbers(nb),
+        "allowed": allowlist(nb),
+    }

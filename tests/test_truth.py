@@ -1,0 +1,265 @@
+"""Executable truth, enforced: no typed result in the prose, nbval sees every output.
+
+1. **Typed numbers.** Every markdown cell of every chapter is read by
+   :func:`mfnet_book.truth.scan_markdown`. Outside math, inline code, code
+   fences, MyST roles (``{glue:text}``, ``{cite}``, ``{eq}``, ``{numref}``,
+   ``{doc}``, ...), targets ``(label)=``, directive option lines, URLs and link
+   targets and HTML comments, every numeral must be on the notebook's
+   allowlist ``metadata.mfnet.allowed_numbers`` (``{"number", "reason"}``), and
+   so must spelled-out results ("eight times as many", "nine digits"). Inside
+   math, a number right after ``=``, ``\\approx``, ``<``, ``>``, ``\\le``, ``\\ge``
+   whose left side is arithmetic on numbers (``5 \\cdot 5 + 5 \\cdot 6 = 55``)
+   and any decimal with three or more significant digits count as typed too.
+   Every allowlist entry needs a reason and must occur in the prose.
+2. **nbval comparison.** Only cells tagged both ``timing`` and
+   ``nbval-ignore-output`` skip output comparison, and each of them calls a
+   clock (:data:`mfnet_book.truth.TIMING_CALLABLES`, checked on the AST). No
+   other cell carries ``nbval-ignore-output``, ``nbval-skip`` or an
+   ``# NBVAL_...`` comment marker.
+
+The unit tests below plant each kind of defect (in strings and in a copy of a
+real chapter) and check that the scanner reports it, so the checks can fail.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from mfnet_book import truth  # noqa: E402  (the package is also installed with the project)
+
+CHAPTERS = truth.chapters(ROOT / "book")
+NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb") if not p.name.startswith("_"))
+
+
+def numbers(text: str) -> list[tuple[str, str]]:
+    return [(f.number, f.kind) for f in truth.scan_markdown(text)]
+
+
+# -- the scanner, on planted strings -----------------------------------------------------
+def test_a_typed_result_in_prose_is_found():
+    found = numbers("With 16 updates per epoch instead of one, SGD gets further.")
+    assert found == [("16", "prose")]
+
+
+def test_arithmetic_typed_in_math_is_found():
+    found = numbers(r"Layer by layer: $5 \cdot 5 + 5 \cdot 6 = 55$ arrows.")
+    assert ("55", "math-result") in found, found
+    display = "The count is\n$$\n5\\cdot5 + 5\\cdot6\n  + 3 \\cdot 6 = 73\n$$ (eq-count)\n"
+    assert ("73", "math-result") in numbers(display), numbers(display)
+    aligned = ("$$\n\\begin{aligned}\nN &= 5 \\cdot 5 + 5 \\cdot 6 \\\\\n  &= 55\n"
+               "\\end{aligned}\n$$")
+    assert ("55", "math-result") in numbers(aligned), numbers(aligned)
+    assert ("5", "math-result") in numbers(r"$(10^{-16})^{1/3} \approx 5 \cdot 10^{-6}$")
+
+
+def test_decimals_with_three_significant_digits_in_math_are_found():
+    assert ("0.996", "math-decimal") in numbers(r"the spread falls to $\sigma \approx 0.996$")
+    assert ("0.0125", "math-decimal") in numbers(r"$J = 0.0125$")
+    assert numbers(r"$\eta = 0.25$ and $\mu = 0.9$") == []
+
+
+def test_inputs_and_definitions_in_math_pass():
+    assert numbers(r"We take $\eta = 4$, $m = 4$ samples and $n^{[0]} + 1 = 3$ rows.") == []
+    assert numbers(r"$$ z^{[l]}_j = \sum_{k=0}^{n^{[l-1]}} w^{[l]}_{jk} a^{[l-1]}_k $$") == []
+    assert numbers(r"nudge each weight by $\pm 10^{-6}$") == []
+
+
+def test_glued_text_roles_and_references_pass():
+    text = ("The loss is {glue:text}`c06-loss:.4f` after {glue:text}`c06-steps` steps, "
+            "see {numref}`fig-c06-forward`, {eq}`eq-c04-delta`, {doc}`04_backprop_matrix` "
+            "and {cite}`rumelhart1986`; `mfnet.mlp([4, 5, 5, 3])` builds it.")
+    assert numbers(text) == []
+
+
+def test_structure_is_not_prose():
+    text = (
+        "(sec-c06-step-2)=\n"
+        "```{exercise}\n:label: ex-c06-3\n:class: dropdown\nTrain it.\n```\n"
+        "```{solution-start} ex-c06-3\n:class: dropdown\n```\n"
+        "```python\nmodel = mfnet.mlp([2, 3, 2, 1])\n```\n"
+        "<!-- written for 2024 -->\n"
+        "See [the data](https://example.org/data-2024/v3.csv) or <https://doi.org/10.1/99>.\n"
+        "```{literalinclude} ../mfnet/linear.py\n:pyobject: Linear.forward\n"
+        ":lines: 1-12\n```\n")
+    assert numbers(text) == [], numbers(text)
+
+
+def test_exercise_titles_and_bodies_are_prose():
+    text = "```{exercise} Count 73 arrows\n:label: ex-c02-1\nA step of size 17 is wrong.\n```"
+    assert [n for n, _ in numbers(text)] == ["73", "17"]
+
+
+def test_spelled_out_results_are_found():
+    found = numbers("The wide network has eight times as many hidden units, and the two "
+                    "agree to about nine digits, three orders of magnitude better.")
+    assert [n for n, k in found if k == "spelled"] == ["eight", "nine", "three"], found
+    assert numbers("Two layers, three neurons and one output.") == []
+
+
+def test_identifiers_with_digits_are_not_numerals():
+    assert numbers("float64 and float32, the c06 prefix and MNIST's 28x28 images") == \
+        [("28", "prose")]
+
+
+def test_failure_message_names_notebook_cell_sentence_and_remedy():
+    nb = {"cells": [{"cell_type": "markdown", "source": "Intro.\n\nIt took 16 updates. Done."}],
+          "metadata": {}}
+    [(index, finding)] = truth.typed_numbers(nb)
+    message = truth.describe("09_training.ipynb", index, finding)
+    for part in ("09_training.ipynb", "cell 0", "'16'", "It took 16 updates.", "record(",
+                 "{glue:text}", "allowed_numbers"):
+        assert part in message, (part, message)
+
+
+def test_allowlist_covers_a_number_and_must_be_honest():
+    nb = {"cells": [{"cell_type": "markdown", "source": "MNIST images have 784 pixels."}],
+          "metadata": {"mfnet": {"allowed_numbers": [
+              {"number": "784", "reason": "28 by 28 pixels: an input"}]}}}
+    assert truth.typed_numbers(nb) == []
+    assert truth.allowlist_problems(nb) == []
+    nb["metadata"]["mfnet"]["allowed_numbers"] += [{"number": "10", "reason": ""}]
+    problems = truth.allowlist_problems(nb)
+    assert any("'10' has no reason" in p for p in problems), problems
+    assert any("'10' does not occur" in p for p in problems), problems
+
+
+# -- the chapters ------------------------------------------------------------------------
+def check_typed_numbers(path: Path) -> list[str]:
+    nb = truth.load(path)
+    return [truth.describe(path.name, i, f, remedy=False) for i, f in truth.typed_numbers(nb)]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_no_typed_number_in_the_prose(path):
+    problems = check_typed_numbers(path)
+    assert not problems, (f"{len(problems)} typed number(s) in {path.name}:\n"
+                          + "\n".join(problems) + "\nWhat to do: " + truth.REMEDY)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_allowlist_entries_have_reasons_and_occur(path):
+    problems = truth.allowlist_problems(truth.load(path))
+    assert not problems, f"{path.name}: metadata.mfnet.allowed_numbers:\n  " + \
+        "\n  ".join(problems)
+
+
+def plant_markdown(nb: dict, sentence: str) -> dict:
+    planted = copy.deepcopy(nb)
+    index = next(i for i, c in enumerate(planted["cells"]) if c["cell_type"] == "markdown"
+                 and i > 2)
+    cell = planted["cells"][index]
+    cell["source"] = truth.source(cell) + "\n\n" + sentence + "\n"
+    return planted
+
+
+def test_a_number_planted_into_a_real_chapter_fails_the_check(tmp_path):
+    path = ROOT / "book" / "06_worked_example.ipynb"
+    nb = truth.load(path)
+    before = {(i, f.number, f.kind) for i, f in truth.typed_numbers(nb)}
+    for sentence, number in [("One step lowers the loss by 12345 percent.", "12345"),
+                             (r"In all, $3 \cdot 4 + 2 \cdot 3 = 18$ weights.", "18"),
+                             ("The new loss is 8 times as small.", "8")]:
+        planted = plant_markdown(nb, sentence)
+        copy_path = tmp_path / path.name
+        copy_path.write_text(json.dumps(planted), encoding="utf-8")
+        after = {(i, f.number, f.kind) for i, f in truth.typed_numbers(truth.load(copy_path))}
+        new = after - before
+        assert any(n == number for _, n, _ in new), (sentence, new)
+        messages = check_typed_numbers(copy_path)
+        assert any(sentence.split()[1] in m and repr(number) in m for m in messages), messages
+
+
+# -- nbval -------------------------------------------------------------------------------
+def code_cell(text: str, *cell_tags: str) -> dict:
+    return {"cell_type": "code", "source": text, "metadata": {"tags": list(cell_tags)},
+            "outputs": []}
+
+
+def problems_of(*cells: dict) -> list[str]:
+    return [e["problem"] for e in truth.nbval_exemptions({"cells": list(cells)}) if e["problem"]]
+
+
+def test_a_timing_cell_that_calls_a_clock_is_accepted():
+    assert problems_of(code_cell("import time\nt0 = time.perf_counter()\nfit()\n"
+                                 "print(time.perf_counter() - t0)",
+                                 "timing", "nbval-ignore-output")) == []
+    assert problems_of(code_cell("from time import perf_counter as clock\nt = clock()",
+                                 "timing", "nbval-ignore-output")) == []
+    assert problems_of(code_cell("from benchmarks import speed"),
+                       code_cell("rows = speed.run_benchmark(samples=512)",
+                                 "timing", "nbval-ignore-output")) == []
+    assert problems_of(code_cell("%timeit model.forward(A0)", "timing",
+                                 "nbval-ignore-output")) == []
+
+
+def test_ignore_output_on_a_deterministic_cell_is_refused():
+    [problem] = problems_of(code_cell("print(W @ A)", "nbval-ignore-output"))
+    assert "without being a timing cell" in problem
+
+
+def test_a_timing_tag_without_a_clock_is_refused():
+    [problem] = problems_of(code_cell("import time\nprint(model.W)", "timing",
+                                      "nbval-ignore-output"))
+    assert "calls no clock" in problem
+    # A function merely named like a clock in another module does not count.
+    [problem] = problems_of(code_cell("import mylib\nmylib.perf_counter()", "timing",
+                                      "nbval-ignore-output"))
+    assert "calls no clock" in problem
+
+
+def test_skips_and_comment_markers_are_refused():
+    assert problems_of(code_cell("x = 1", "nbval-skip"))
+    assert problems_of(code_cell("# NBVAL_IGNORE_OUTPUT\nprint(x)"))
+    assert problems_of(code_cell("# NBVAL_SKIP\nprint(x)"))
+    assert problems_of(code_cell("import time\ntime.time()", "timing"))
+
+
+def test_planted_ignore_output_on_a_real_deterministic_cell_fails(tmp_path):
+    path = ROOT / "book" / "06_worked_example.ipynb"
+    nb = truth.load(path)
+    assert not [e for e in truth.nbval_exemptions(nb) if e["problem"]]
+    planted = copy.deepcopy(nb)
+    index = next(i for i, c in enumerate(planted["cells"]) if c["cell_type"] == "code"
+                 and c.get("outputs") and not truth.clock_calls(c, truth.imports(nb)))
+    planted["cells"][index]["metadata"].setdefault("tags", []).append("nbval-ignore-output")
+    (tmp_path / path.name).write_text(json.dumps(planted), encoding="utf-8")
+    found = [e for e in truth.nbval_exemptions(truth.load(tmp_path / path.name))
+             if e["problem"]]
+    assert [e["cell"] for e in found] == [index]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_only_timing_cells_skip_nbval_comparison(path):
+    exempt = truth.nbval_exemptions(truth.load(path))
+    problems = [f"{path.name}, cell {e['cell']} ({e['first_line'][:60]!r}): {e['problem']}"
+                for e in exempt if e["problem"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_timing_callables_of_benchmarks_really_read_a_clock():
+    """The benchmark functions listed as clocks do call time.perf_counter/process_time."""
+    import ast
+    tree = ast.parse((ROOT / "benchmarks" / "speed.py").read_text(encoding="utf-8"))
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    clocks = {"perf_counter", "process_time", "CLOCKS"}
+
+    def reads_clock(name: str, seen: set[str]) -> bool:
+        if name in seen or name not in functions:
+            return False
+        seen.add(name)
+        for node in ast.walk(functions[name]):
+            if isinstance(node, ast.Attribute) and node.attr in clocks:
+                return True
+            if isinstance(node, ast.Name) and (node.id in clocks or reads_clock(node.id, seen)):
+                return True
+        return False
+
+    for name in truth.TIMING_CALLABLES["benchmarks.speed"]:
+        assert name in functions, f"benchmarks/speed.py has no function {name}"
+        assert reads_clock(name, set()), f"benchmarks.speed.{name} reads no clock"
