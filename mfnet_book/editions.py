@@ -1,0 +1,165 @@
+"""Sphinx extension for the book's editions (``python3 dev.py editions``).
+
+Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
+
+* **Download menu.** Every page's download dropdown (sphinx-book-theme's
+  ``download-buttons`` group) gets one link per entry of the config value
+  ``mfnet_downloads``: a list of ``{"file": ..., "text": ..., "tooltip": ...}``
+  with ``file`` relative to the root of the built site (e.g. the PDF of the
+  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there).
+* **Student edition.** With ``mfnet_student = True`` every solution is left out
+  of the pages: sphinx-exercise's ``solution`` directives and the gated
+  ``solution-start``/``solution-end`` pairs *with* the code cells between them
+  (sphinx-exercise's own ``hide_solutions`` drops the gated solution's title
+  but leaves those cells on the page). The exercises stay.
+* **Exercise references in LaTeX.** ``{numref}`` to an exercise of another
+  chapter prints "Exercise ??" in the PDF (sphinx-exercise labels exercises
+  ``exercise:<label>`` in LaTeX, the number reference asks for
+  ``<doc>:<label>``); such references are rewritten to sphinx-exercise's own
+  LaTeX reference, which prints the same number as the page.
+* **Exercise numbers in LaTeX** as on the pages ("Exercise 6.1", not 6.8.1).
+* **Unnumbered parts in LaTeX.** The chapters of a ``_toc.yml`` part without
+  ``numbered: true`` (the back matter) are numbered online by nobody; in the
+  PDF they get no number either (``secnumdepth`` is lowered at that part and
+  restored at a numbered one).
+"""
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+class RemoveSolutions(SphinxTransform):
+    """Student edition: drop every solution (runs after sphinx-exercise's merge)."""
+
+    # sphinx-exercise merges gated solutions (and the cells between start and
+    # end) into one solution node at priority 10.
+    default_priority = 12
+
+    def apply(self, **kwargs) -> None:
+        if not self.config.mfnet_student:
+            return
+        from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+        removed = 0
+        for node in list(self.document.findall(
+                lambda n: isinstance(n, (solution_node, solution_start_node, solution_end_node)))):
+            if node.parent is not None:
+                node.parent.remove(node)
+                removed += 1
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for label in [k for k, v in registry.items()
+                      if str(v.get("type", "")).startswith("solution") and v.get("docname") == self.env.docname]:
+            del registry[label]
+        if removed:
+            logger.info(f"[mfnet] student edition: {removed} solution(s) left out of "
+                        f"{self.env.docname}")
+
+
+class ExerciseNumrefForLatex(SphinxPostTransform):
+    """Cross-chapter ``{numref}`` to an exercise: sphinx-exercise's LaTeX reference."""
+
+    default_priority = 23  # after sphinx-exercise's reference post-transforms (<= 22)
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from sphinx import addnodes
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_latex_number_reference
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for ref in list(self.document.findall(addnodes.number_reference)):
+            label = ref.get("refuri", "").rpartition("#")[2] or ref.get("refid", "")
+            target = registry.get(label, {}).get("node")
+            if not isinstance(target, exercise_enumerable_node):
+                continue
+            new = exercise_latex_number_reference()
+            new.attributes = dict(ref.attributes)
+            new["refid"] = label
+            for child in ref.children:
+                new += child.deepcopy()
+            ref.replace_self(new)
+
+
+class UnnumberedPartsForLatex(SphinxPostTransform):
+    """Chapters of unnumbered ``_toc.yml`` parts are unnumbered in the PDF too."""
+
+    # After sphinx-jupyterbook-latex turns the toctree captions into parts (700).
+    default_priority = 701
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        site_map = getattr(self.config, "external_site_map", None)
+        if site_map is None:
+            return
+        numbered = {tree.caption: bool(tree.numbered) for tree in site_map.root.subtrees
+                    if tree.caption}
+        if all(numbered.values()):
+            return
+        for section in self.document.findall(nodes.section):
+            caption = section.get("docname")
+            if caption not in numbered or not section.children or not isinstance(
+                    section.children[0], nodes.title):
+                continue
+            # \mfnetsecnumdepth: the document's own depth, saved at \begin{document}.
+            depth = r"\mfnetsecnumdepth" if numbered[caption] else "-1"
+            section.insert(1, nodes.raw("", f"\\setcounter{{secnumdepth}}{{{depth}}}\n",
+                                        format="latex"))
+
+
+def add_download_links(app, pagename, templatename, context, doctree) -> None:
+    """Append the editions (PDF, exercise notebooks, ...) to the download dropdown."""
+    downloads = app.config.mfnet_downloads or []
+    if not downloads:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for item in downloads:
+            group["buttons"].append({
+                "type": "link",
+                "url": context["pathto"](item["file"], 1),
+                "text": item["text"],
+                "tooltip": item.get("tooltip", item["text"]),
+                "icon": item.get("icon", "fas fa-file-pdf"),
+                "label": item.get("label", "download-edition-button"),
+            })
+
+
+def _exercise_numbers_as_online(app) -> None:
+    """LaTeX: number exercises (sphinx-exercise: env's figure numbers) as online.
+
+    sphinx-jupyterbook-latex raises ``numfig_secnum_depth`` to 2 for LaTeX, so that
+    LaTeX's own counters (figures, equations) reset at each chapter below the
+    parts. The environment's numbers, which sphinx-exercise prints, would then
+    include the section ("Exercise 6.8.1" where the page says "Exercise 6.1").
+    The depth the book asks for is used while the environment numbers things and
+    LaTeX's depth is put back before the pages are written.
+    """
+    from sphinx.builders.latex import LaTeXBuilder
+    if not isinstance(app.builder, LaTeXBuilder):
+        return
+    latex_depth = app.config.numfig_secnum_depth
+    book_depth = app.config._raw_config.get("numfig_secnum_depth", 1)
+    app.config.numfig_secnum_depth = book_depth
+
+    def restore(app, env) -> None:  # noqa: ARG001
+        app.config.numfig_secnum_depth = latex_depth
+
+    # The figure numbers are assigned at env-get-updated, which comes after
+    # env-updated; the consistency check comes after both, before writing.
+    app.connect("env-check-consistency", restore)
+
+
+def setup(app):
+    app.add_config_value("mfnet_student", False, "env")
+    app.add_config_value("mfnet_downloads", [], "html")
+    app.add_transform(RemoveSolutions)
+    app.add_post_transform(ExerciseNumrefForLatex)
+    app.add_post_transform(UnnumberedPartsForLatex)
+    # After sphinx-jupyterbook-latex's own builder-inited (priority 500).
+    app.connect("builder-inited", _exercise_numbers_as_online, priority=600)
+    # After sphinx-book-theme builds the header buttons (priority 501).
+    app.connect("html-page-context", add_download_links, priority=502)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
