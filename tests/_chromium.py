@@ -50,12 +50,33 @@ def local_mathjax() -> Path | None:
     return path if path.exists() else None
 
 
+def matching_bundle(page_text: str, bundle: Path | None = None) -> Path | None:
+    """The local MathJax bundle the page names (``tex-mml-chtml.js``, as on the site).
+
+    ``.ci/run`` unpacks the npm package's whole ``es5/`` folder, which has every
+    combined bundle; the one next to :func:`local_mathjax` with the file name the
+    page's ``<script>`` asks for is preferred, so that formulas are laid out
+    by the same output (CHTML) the readers get. Falls back to ``bundle``.
+    """
+    bundle = bundle or local_mathjax()
+    if bundle is None:
+        return None
+    m = re.search(r'src="[^"]*mathjax[^"]*/([\w.-]+\.js)"', page_text)
+    if m and (bundle.parent / m.group(1)).exists():
+        return bundle.parent / m.group(1)
+    return bundle
+
+
 def with_local_mathjax(page: Path) -> Path:
-    """A copy of the page, next to it, that loads the local MathJax (or the page itself)."""
+    """A copy of the page, next to it, that loads the local MathJax (or the page itself).
+
+    The local bundle is the one the page names (see :func:`matching_bundle`).
+    """
     bundle = local_mathjax()
     if bundle is None:
         return page
     text = page.read_text(encoding="utf-8")
+    bundle = matching_bundle(text, bundle)
     text, n = re.subn(r'src="[^"]*mathjax[^"]*\.js"', f'src="{bundle.as_uri()}"', text)
     if not n:
         return page
