@@ -1,0 +1,137 @@
+"""The numbers drawn on the figures of chapters 2, 3 and 6 are the asserted ones.
+
+Each test repeats the chapter's computation (the same inputs, mfnet's layers),
+draws the chapter's figure with the chapter's call, reads back every number
+from the figure's Text artists (``mfnet_book.networks.drawn_numbers`` /
+``mfnet_book.circuits.drawn_numbers``), and compares them with an independent
+computation: exact rational arithmetic for the worked example, finite
+differences or the formulas written out in plain Python for the others.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import mfnet  # noqa: E402
+from mfnet_book import networks  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# Chapter 6: the worked example, exact
+# ---------------------------------------------------------------------------
+
+X6 = [[1, 1, 2, 2], [2, 2, 2, 3]]
+Y6 = [[1, 1, 2, 2]]
+W6 = [[[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]],
+      [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]],
+      [[1, 0, 0], [0, 1, -1]]]
+
+
+def _matmul(A, B):
+    return [[sum(A[i][k] * B[k][j] for k in range(len(B))) for j in range(len(B[0]))]
+            for i in range(len(A))]
+
+
+def _transpose(A):
+    return [list(col) for col in zip(*A)]
+
+
+def _exact_worked_example():
+    """A^[l], Delta^[l] and dJ/dW^[l] of the 2-3-2-1 example in Fractions, loops only."""
+    m = 4
+    A = [[[Fraction(1)] * m] + [[Fraction(v) for v in row] for row in X6]]
+    W = [[[Fraction(v) for v in row] for row in Wl] for Wl in W6]
+    for Wl in W:
+        A.append(_matmul(Wl, A[-1]))            # identity activation
+    Y = [[Fraction(1)] * m] + [[Fraction(v) for v in row] for row in Y6]
+    D = [None, None, None]
+    D[2] = [[Fraction(0)] * m] + [[(A[3][j][i] - Y[j][i]) / m for i in range(m)]
+                                 for j in range(1, len(A[3]))]
+    for l in (1, 0):                            # Delta^[l] = (W^[l+1]^T Delta^[l+1]), row 0 zero
+        back = _matmul(_transpose(W[l + 1]), D[l + 1])
+        D[l] = [[Fraction(0)] * m] + back[1:]
+    dW = [_matmul(D[l], _transpose(A[l])) for l in range(3)]
+    return A, D, dW
+
+
+def _worked_example_mfnet():
+    """The chapter's mfnet computation: layer by layer, as in book/06_worked_example."""
+    lins = [mfnet.Linear(2, 3, init="zeros"), mfnet.Linear(3, 2, init="zeros"),
+            mfnet.Linear(2, 1, init="zeros")]
+    acts = [mfnet.Identity() for _ in lins]
+    for lin, Wl in zip(lins, W6):
+        lin.W = np.array(Wl, dtype=float)
+    A = [mfnet.augment(np.array(X6, dtype=float).T)]
+    for lin, act in zip(lins, acts):
+        A.append(act.forward(lin.forward(A[-1])))
+    loss = mfnet.MSE()
+    loss.forward(A[-1], mfnet.augment(np.array(Y6, dtype=float).T))
+    grad, D, dW = loss.backward(), [None] * 3, [None] * 3
+    for l in (2, 1, 0):
+        D[l] = acts[l].backward(grad)
+        grad = lins[l].backward(D[l])
+        dW[l] = lins[l].dW.copy()
+    return A, D, dW, [np.array(Wl, dtype=float) for Wl in W6]
+
+
+def _check_panel_numbers(drawn, index, tails, heads, edges):
+    """Every node cell and edge label of panel ``index`` equals the exact matrices."""
+    count = 0
+    for k in range(1, len(tails)):
+        for i, value in enumerate(tails[k], start=1):
+            assert Fraction(drawn[f"node:{index}:tail:{k}:{i}"]) == value
+            count += 1
+    for j in range(1, len(heads)):
+        for i, value in enumerate(heads[j], start=1):
+            assert Fraction(drawn[f"node:{index}:head:{j}:{i}"]) == value
+            count += 1
+        for k in range(len(edges[j])):
+            assert Fraction(drawn[f"edge:{index}:{j}:{k}"]) == edges[j][k]
+            count += 1
+    return count
+
+
+def test_worked_example_forward_figure_draws_the_exact_forward_pass():
+    A_exact, _, _ = _exact_worked_example()
+    A, _, _, W = _worked_example_mfnet()
+    fig = networks.layer_panels(networks.forward_panels(A, W))
+    drawn = networks.drawn_numbers(fig)
+    W_exact = [[[Fraction(v) for v in row] for row in Wl] for Wl in W6]
+    count = sum(_check_panel_numbers(drawn, l, A_exact[l], A_exact[l + 1], W_exact[l])
+                for l in range(3))
+    assert count == len(drawn)                  # nothing drawn that was not checked
+    assert count == (2 * 4 + 3 * 4 + 3 * 3) + (3 * 4 + 2 * 4 + 2 * 4) + (2 * 4 + 4 + 3)
+
+
+def test_worked_example_backward_figure_draws_the_exact_errors_and_gradients():
+    A_exact, D_exact, dW_exact = _exact_worked_example()
+    A, D, dW, _ = _worked_example_mfnet()
+    fig = networks.layer_panels(networks.backward_panels(A[:3], D, dW))
+    drawn = networks.drawn_numbers(fig)
+    count = 0
+    for index, l in enumerate((2, 1, 0)):       # panels run from the last layer
+        count += _check_panel_numbers(drawn, index, A_exact[l], D_exact[l], dW_exact[l])
+    assert count == len(drawn)
+    # the example's telling numbers: the dead first neuron, the -71/4 of layer 3
+    assert drawn["edge:0:1:1"] == -71 / 4
+    assert all(drawn[f"edge:2:1:{k}"] == 0 for k in range(3))
+
+
+def test_number_labels_round_trip_and_use_the_minus_sign():
+    assert networks.number(-17.75) == "\u221217.75"
+    assert networks.parse_number(networks.number(-17.75)) == -17.75
+    assert networks.number(-0.0) == "0"
+    assert networks.number(0.123456, digits=3) == "0.123"
