@@ -1,0 +1,100 @@
+"""Figures of functions of one variable: activations, losses and their gradients.
+
+Used by the losses chapter (``book/07_losses.ipynb``) and the activations
+chapter (``book/08_activations.ipynb``). Every function takes the arrays the
+chapter computed with mfnet (and asserted) and draws exactly those; it returns
+the figure (closed, so that the notebook shows it once when it is the cell's
+value).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import COLORS, FULL_WIDTH
+
+# Figures of several panels are shown at half size on a phone: larger type.
+PANEL_FONTS = {"font.size": 14, "axes.titlesize": 14, "axes.labelsize": 14,
+               "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13}
+
+
+def _zero_axes(ax) -> None:
+    ax.axhline(0.0, color="0.7", lw=0.8, zorder=0)
+    ax.axvline(0.0, color="0.7", lw=0.8, zorder=0)
+
+
+def activation_panels(grid, values, slopes, titles):
+    """Each activation and its derivative, one panel each, and the derivatives together.
+
+    * ``grid``: the inputs z, shape (N,);
+    * ``values``, ``slopes``: dicts name -> g(grid) and g'(grid), shape (N,),
+      as computed by mfnet's layers (three of them);
+    * ``titles``: dict name -> panel title.
+
+    Returns a 2 x 2 figure, ``FULL_WIDTH`` wide.
+    """
+    names = list(values)
+    with plt.rc_context(PANEL_FONTS):
+        fig, axes = plt.subplots(2, 2, figsize=(FULL_WIDTH, 6.0), sharex=True)
+        _activation_panels(fig, axes, grid, values, slopes, titles, names)
+    plt.close(fig)
+    return fig
+
+
+def _activation_panels(fig, axes, grid, values, slopes, titles, names):
+    for ax, name in zip(axes.flat, names):
+        ax.plot(grid, values[name], color=COLORS[0], label="$g(z)$")
+        ax.plot(grid, slopes[name], "--", color=COLORS[1], label="$g'(z)$")
+        _zero_axes(ax)
+        ax.set_title(titles[name])
+        ax.legend(loc="upper left", handlelength=1.5)
+    axes[1, 0].set_ylim(-0.5, 4.0)
+    ax = axes[1, 1]
+    for k, name in enumerate(names):
+        ax.plot(grid, slopes[name], color=COLORS[k], label=titles[name])
+    _zero_axes(ax)
+    ax.set_title("the three $g'(z)$")
+    ax.legend(loc="upper left", handlelength=1.5)
+    for ax in axes[1]:
+        ax.set_xlabel("$z$")
+    fig.tight_layout()
+
+
+def loss_panels(x, losses, grads, xlabel, titles=("loss $J$", r"gradient $\partial J/\partial z$")):
+    """Losses (left) and their gradients (right) as functions of one logit or margin.
+
+    * ``x``: the horizontal axis, shape (N,);
+    * ``losses``, ``grads``: dicts label -> array of shape (N,), in the same
+      order (one colour per label), as computed by mfnet;
+    * ``xlabel``: the axis label shared by both panels.
+
+    Returns a figure with two panels side by side, ``FULL_WIDTH`` wide.
+    """
+    with plt.rc_context(PANEL_FONTS):
+        fig, (ax_j, ax_g) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6), sharex=True)
+        _loss_panels(fig, ax_j, ax_g, x, losses, grads, xlabel, titles)
+    plt.close(fig)
+    return fig
+
+
+def _loss_panels(fig, ax_j, ax_g, x, losses, grads, xlabel, titles):
+    for k, label in enumerate(losses):
+        ax_j.plot(x, losses[label], color=COLORS[k], label=label)
+        ax_g.plot(x, grads[label], color=COLORS[k], label=label)
+    for ax, title in zip((ax_j, ax_g), titles):
+        _zero_axes(ax)
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+    ax_j.legend(loc="upper right", handlelength=1.5)
+    fig.tight_layout()
+
+
+def line_data(fig) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(axes title, x, y) of every labelled line of ``fig``, for tests of what is drawn."""
+    out = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if not line.get_label().startswith("_"):
+                out.append((ax.get_title(), np.asarray(line.get_xdata()),
+                            np.asarray(line.get_ydata())))
+    return out
