@@ -1,0 +1,217 @@
+"""Pictures of the data and of what the networks learned (chapters 10 and 11).
+
+Every function takes the arrays the chapter computed (with mfnet) and returns
+a matplotlib figure drawn in the book's style; nothing here computes a result
+of its own beyond what is drawn (histogram counts, image reshapes). The
+notebooks show the figure with ``plt.show()``; the tests in
+``tests/test_figures_c4.py`` check that what is drawn equals the input.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .style import COLORS, FULL_WIDTH
+
+__all__ = ["feature_histograms", "learning_curves", "prediction_residuals",
+           "digit_grid", "misclassified_digits", "first_layer_weights",
+           "confusion_figure", "landing_picture"]
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def feature_histograms(X, y, names, target_name="target", bins=40, cap=None):
+    """Histograms of every feature (columns of ``X``) and of the target ``y``.
+
+    One small panel per column, three per row, counts on a log scale so that
+    long tails stay visible. ``cap``, if given, marks the censoring value of the
+    target with a vertical line. Returns the figure.
+    """
+    plt = _plt()
+    X = np.asarray(X, dtype=float)
+    columns = [X[:, j] for j in range(X.shape[1])] + [np.asarray(y, dtype=float)]
+    labels = list(names) + [target_name]
+    n_rows = -(-len(columns) // 3)
+    fig, axes = plt.subplots(n_rows, 3, figsize=(FULL_WIDTH, 1.9 * n_rows))
+    for ax, col, label in zip(axes.flat, columns, labels):
+        color = COLORS[1] if label == target_name else COLORS[0]
+        ax.hist(col, bins=bins, color=color)
+        ax.set_yscale("log")
+        ax.set_title(label, fontsize=11)
+        ax.tick_params(labelsize=11)
+        ax.locator_params(axis="x", nbins=3)
+        ax.grid(False)
+        if cap is not None and label == target_name:
+            ax.axvline(cap, color="black", linewidth=1.2, linestyle="--")
+    for ax in list(axes.flat)[len(columns):]:
+        ax.axis("off")
+    fig.supylabel("count (log scale)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def learning_curves(curves, ylabel="training loss $J$", logy=True):
+    """One line per entry of ``curves`` ({label: loss per epoch}), epochs from 1."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
+    styles = [dict(marker="o", linestyle="-"), dict(marker="x", linestyle="--", markersize=9),
+              dict(marker="s", linestyle=":")]
+    for (label, curve), style in zip(curves.items(), styles * len(curves)):
+        curve = np.asarray(curve, dtype=float)
+        ax.plot(np.arange(1, len(curve) + 1), curve, label=label, **style)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def prediction_residuals(y_true, y_pred, cap=None, label="mfnet"):
+    """Predicted against true value (left) and the residuals' histogram (right), stacked.
+
+    Residual means prediction minus truth. ``cap`` marks the censored target
+    value. Returns the figure.
+    """
+    plt = _plt()
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    residual = y_pred - y_true
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(FULL_WIDTH, 6.4))
+    lim = [min(y_true.min(), y_pred.min()) - 0.1, max(y_true.max(), y_pred.max()) + 0.1]
+    ax1.scatter(y_true, y_pred, s=3, alpha=0.3, color=COLORS[0], rasterized=True)
+    ax1.plot(lim, lim, color="black", linewidth=1, label="prediction = truth")
+    if cap is not None:
+        ax1.axvline(cap, color=COLORS[1], linewidth=1.2, linestyle="--",
+                    label="censoring cap")
+    ax1.set_xlim(lim)
+    ax1.set_ylim(lim)
+    ax1.set_xlabel("true value (100,000 USD)")
+    ax1.set_ylabel("predicted value")
+    ax1.legend(loc="upper left")
+    ax2.hist(residual, bins=60, color=COLORS[0])
+    ax2.axvline(0.0, color="black", linewidth=1)
+    ax2.set_xlabel(f"residual: predicted minus true value ({label})")
+    ax2.set_ylabel("test block groups")
+    fig.tight_layout()
+    return fig
+
+
+def _image_axes(n, columns, height_per_row, width=FULL_WIDTH):
+    plt = _plt()
+    rows = -(-n // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height_per_row * rows),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    return fig, axes
+
+
+def digit_grid(images, labels, columns=10):
+    """Images (rows of 784 pixels) as 28 x 28 pictures, each titled with its label."""
+    images = np.asarray(images)
+    fig, axes = _image_axes(len(images), columns, 0.85)
+    for ax, image, label in zip(axes.flat, images, labels):
+        ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.set_title(str(int(label)), fontsize=11, pad=2)
+    for ax in list(axes.flat)[len(images):]:
+        ax.axis("off")
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def misclassified_digits(images, true, predicted, columns=6):
+    """Misclassified images titled ``true → predicted`` (both computed by the chapter)."""
+    images = np.asarray(images)
+    fig, axes = _image_axes(len(images), columns, 1.3)
+    for ax, image, t, p in zip(axes.flat, images, true, predicted):
+        ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.set_title(f"{int(t)} \u2192 {int(p)}", fontsize=12, pad=2)
+    for ax in list(axes.flat)[len(images):]:
+        ax.axis("off")
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def first_layer_weights(W, n_units=16, columns=8):
+    """Rows 1..n_units of a first-layer weight matrix W (n+1, 785) as 28 x 28 images.
+
+    Column 0 (the bias) is left out; each image uses one symmetric colour scale
+    (blue negative, red positive) shared by all units, so that strengths compare.
+    """
+    plt = _plt()
+    W = np.asarray(W, dtype=float)
+    images = W[1:n_units + 1, 1:]
+    scale = float(np.abs(images).max())
+    fig, axes = _image_axes(len(images), columns, 0.95)
+    for ax, (j, w) in zip(axes.flat, enumerate(images, start=1)):
+        shown = ax.imshow(w.reshape(28, 28), cmap="RdBu_r", vmin=-scale, vmax=scale)
+        ax.set_title(f"j = {j}", fontsize=11, pad=2)
+    fig.tight_layout(pad=0.3, rect=(0, 0, 0.9, 1))
+    cax = fig.add_axes((0.92, 0.12, 0.02, 0.76))
+    fig.colorbar(shown, cax=cax)
+    cax.tick_params(labelsize=11)
+    return fig
+
+
+def confusion_figure(C):
+    """The confusion matrix C (true class in rows) with its counts written in the cells."""
+    plt = _plt()
+    C = np.asarray(C)
+    n = C.shape[0]
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 5.6))
+    ax.imshow(np.log1p(C), cmap="Blues")
+    threshold = np.log1p(C.max()) / 2
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(int(C[i, j])), ha="center", va="center", fontsize=11,
+                    color="white" if np.log1p(C[i, j]) > threshold else "black")
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.grid(False)
+    fig.tight_layout()
+    return fig
+
+
+def landing_picture(images, labels, path):
+    """The landing page's picture: one row of digits per class, saved as a 2x PNG at ``path``.
+
+    ``images`` are MNIST rows (784 pixels), ``labels`` their digits; the first
+    eight images of each digit are drawn. Used by ``python -m mfnet_book.data_figures``.
+    """
+    from .style import use_book_style
+    use_book_style()
+    plt = _plt()
+    images, labels = np.asarray(images), np.asarray(labels)
+    per_class = 8
+    fig, axes = _image_axes(10 * per_class, 2 * per_class, 0.42)
+    # row r: eight images of digit 2r, then eight of digit 2r + 1
+    order = [i for d in range(10) for i in np.flatnonzero(labels == d)[:per_class]]
+    for ax, i in zip(axes.flat, order):
+        ax.imshow(images[i].reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
+    fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0, right=1, top=1, bottom=0)
+    fig.savefig(path, dpi=200, facecolor="white", bbox_inches="tight", pad_inches=0.05,
+                metadata={"Software": None})
+    plt.close(fig)
+
+
+if __name__ == "__main__":  # python -m mfnet_book.data_figures: the landing picture
+    import sys
+    from pathlib import Path
+
+    from mfnet.datasets import load_mnist
+
+    X, y = load_mnist("test")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else (
+        Path(__file__).resolve().parent.parent / "book" / "images" / "landing-digits.png")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    landing_picture(X, y, out)
+    print(f"wrote {out}")
