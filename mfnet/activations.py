@@ -1,11 +1,15 @@
 """Activation layers: g applied to the feature rows, the bias row left alone.
 
 Every activation maps Z of shape (n + 1, m) to A of the same shape with
-``A[0] = Z[0]`` (the row of ones) and ``A[1:] = g(Z[1:])``; its backward pass
-maps dJ/dA to dJ/dZ = dJ/dA * g'(Z) with row 0 set to zero, so that no
+``A[0] = Z[0]`` (the row of ones) and ``A[1:] = g(Z[1:])``; its backward
+pass maps dJ/dA to dJ/dZ = dJ/dA * g'(Z) with row 0 set to zero, so that no
 gradient ever reaches row 0 of a weight matrix. Derived in
 ``book/04_backprop_matrix.ipynb``; the functions and their stable forms are
 in ``book/08_activations.ipynb``.
+
+The functions ignore floating-point underflow (``exp(-1000)`` is 0, as it
+should be), so that they raise nothing even under
+``np.seterr(all="raise")``; overflow cannot happen in them.
 """
 from __future__ import annotations
 
@@ -13,27 +17,45 @@ import numpy as np
 
 from .layer import Layer
 
-__all__ = ["Activation", "Identity", "ReLU", "Sigmoid", "Tanh", "Softmax", "sigmoid", "softmax"]
+__all__ = ["Activation", "Identity", "ReLU", "Sigmoid", "Tanh", "Softmax",
+           "sigmoid", "softmax", "log_softmax"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)), evaluated without overflow for any finite z.
+    """1 / (1 + exp(-z)), evaluated without overflow for any z.
 
-    For z >= 0 it uses 1 / (1 + e^{-z}); for z < 0 the equal form e^{z} / (1 + e^{z});
-    both only ever exponentiate -|z| <= 0.
+    For z >= 0 it uses 1 / (1 + e^{-z}); for z < 0 the equal form
+    e^{z} / (1 + e^{z}); both only ever exponentiate -|z| <= 0. Exact at
+    the extremes: sigmoid(1000) = 1, sigmoid(-1000) = 0 (the true value
+    underflows). Any shape.
     """
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Column-wise softmax, shifted by each column's maximum so that exp never overflows.
+    """Column-wise softmax, shifted by each column's maximum so that exp
+    never overflows.
 
-    z : shape (k, m) -> shape (k, m), every column sums to 1.
+    z : shape (n, m) -> shape (n, m), every column sums to 1.
     """
-    e = np.exp(z - z.max(axis=0, keepdims=True))
+    with np.errstate(under="ignore"):
+        e = np.exp(z - z.max(axis=0, keepdims=True))
     e /= e.sum(axis=0, keepdims=True)
     return e
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Column-wise log softmax by log-sum-exp: z - max - log sum exp(z - max).
+
+    z : shape (n, m) -> shape (n, m). Exact where softmax underflows:
+    log_softmax([1000, -1000]) = [0, -2000].
+    """
+    shifted = z - z.max(axis=0, keepdims=True)
+    with np.errstate(under="ignore"):
+        sums = np.exp(shifted).sum(axis=0, keepdims=True)
+    return shifted - np.log(sums)
 
 
 class Activation(Layer):
@@ -58,7 +80,8 @@ class Activation(Layer):
         if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
             raise ValueError(f"{self._label()}: expected input Z of shape (n + 1, m) with n >= 1 "
                              f"and m >= 1, got shape {Z.shape}")
-        A = Z.copy()  # row 0 carried over; rows 1.. replaced by g(Z[1:])
+        A = np.empty(Z.shape)
+        A[0] = Z[0]  # the row of ones carried over
         A[1:] = self._g(Z[1:])
         self.Z, self.A = Z, A
         return A
@@ -71,15 +94,16 @@ class Activation(Layer):
         if dA.shape != self.A.shape:
             raise ValueError(f"{self._label()}: gradient dA has shape {dA.shape} but the forward "
                              f"output had shape {self.A.shape}")
-        dZ = np.zeros(dA.shape)  # row 0 stays zero
+        dZ = np.empty(dA.shape)
+        dZ[0] = 0.0  # no gradient reaches row 0
         dZ[1:] = self._grad(dA[1:])
         return dZ
 
-    def _g(self, Z1: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+    def _g(self, Z1: np.ndarray) -> np.ndarray:
+        raise NotImplementedError  # each activation defines g
 
-    def _grad(self, dA1: np.ndarray) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+    def _grad(self, dA1: np.ndarray) -> np.ndarray:
+        raise NotImplementedError  # and dJ/dZ from dJ/dA
 
 
 class Identity(Activation):
@@ -105,7 +129,7 @@ class ReLU(Activation):
         return np.maximum(Z1, 0.0)
 
     def _grad(self, dA1):
-        return dA1 * (self.Z[1:] > 0)
+        return dA1 * (self.A[1:] > 0)  # A > 0 exactly where Z > 0
 
 
 class Sigmoid(Activation):

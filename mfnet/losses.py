@@ -1,70 +1,116 @@
-"""Losses: the number J that training drives down, and dJ/dY_hat that starts backpropagation.
+"""Losses: the number J that training drives down, and dJ/dY_hat that starts
+backpropagation.
 
-Y_hat and Y have mfnet's augmented shape (k + 1, m): row 0 is the bias row
-(ones) and carries no loss; ``backward()`` returns dJ/dY_hat with row 0 zero.
-For the cross-entropies Y may also be a 1-D array of m class labels.
-Derived and checked with sympy in ``book/07_losses.ipynb``.
+Y_hat and Y have mfnet's augmented shape (n + 1, m): row 0 is the bias row
+(ones) and carries no loss; ``backward()`` returns dJ/dY_hat with row 0
+zero. 1-D targets of shape (m,) are class labels for the cross-entropies,
+0/1 labels for `BinaryCrossEntropy`, and regression targets of a
+one-output network for `MSE`. Derived and checked with sympy in
+``book/07_losses.ipynb``. All losses ignore harmless underflow, so they
+raise nothing under ``np.seterr(all="raise")``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import softmax
+from .activations import sigmoid, softmax
 from .tensor import one_hot
 
-__all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy"]
+__all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy",
+           "BinaryCrossEntropy"]
 
 
 class Loss:
-    """forward(Y_hat, Y) -> float J; backward() -> dJ/dY_hat of shape (k + 1, m).
+    """forward(Y_hat, Y) -> float J; backward() -> dJ/dY_hat, shape (n + 1, m).
 
-    Y_hat and Y have shape (k + 1, m); derived in ``book/07_losses.ipynb``.
+    Y_hat and Y have shape (n + 1, m); derived in ``book/07_losses.ipynb``.
+    ``targets`` says what 1-D targets mean: "values" (regression),
+    "labels" (class labels) or "binary" (0/1 labels, one output).
     """
+
+    targets = "values"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     def _check_forward(self, attribute: str) -> None:
         if not hasattr(self, attribute):
-            raise RuntimeError(f"{type(self).__name__}: backward() called before forward(Y_hat, Y)")
+            raise RuntimeError(f"{type(self).__name__}: backward() called "
+                               "before forward(Y_hat, Y)")
 
-    def _targets(self, Y_hat, Y, allow_labels: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _targets(self, Y_hat, Y) -> tuple[np.ndarray, np.ndarray]:
         name = type(self).__name__
         if type(Y_hat) is not np.ndarray or Y_hat.dtype != np.float64:
             Y_hat = np.asarray(Y_hat, dtype=np.float64)
         if Y_hat.ndim != 2 or Y_hat.shape[0] < 2 or Y_hat.shape[1] == 0:
-            raise ValueError(f"{name}: expected the network output Y_hat of shape (k + 1, m) with "
-                             f"k >= 1 and m >= 1, got shape {Y_hat.shape}")
+            raise ValueError(
+                f"{name}: expected the network output Y_hat of shape "
+                f"(n + 1, m) with n >= 1 and m >= 1, got shape {Y_hat.shape}")
         if type(Y) is not np.ndarray or Y.dtype != np.float64 or Y.ndim == 1:
-            Y = np.asarray(Y)
-            if allow_labels and Y.ndim == 1:
-                if Y.shape[0] != Y_hat.shape[1]:
-                    raise ValueError(f"{name}: {Y.shape[0]} labels for {Y_hat.shape[1]} samples "
-                                     f"(output shape {Y_hat.shape})")
-                Y = one_hot(Y, Y_hat.shape[0] - 1)
-            Y = np.asarray(Y, dtype=np.float64)
+            Y = targets_from_1d(name, self.targets, Y, Y_hat.shape)
         if Y.shape != Y_hat.shape:
             hint = ""
             if Y.ndim == 2 and Y.shape == (Y_hat.shape[0] - 1, Y_hat.shape[1]):
-                hint = "; the targets lack the bias row: build them with mfnet.augment or mfnet.one_hot"
+                hint = ("; the targets lack the bias row: build them with "
+                        "mfnet.augment or mfnet.one_hot")
             elif Y.ndim == 2 and Y.shape == Y_hat.shape[::-1]:
-                hint = "; the targets look transposed: mfnet keeps samples as columns"
-            raise ValueError(f"{name}: targets Y have shape {Y.shape} but the output Y_hat has shape "
-                             f"{Y_hat.shape}{hint}")
+                hint = ("; the targets look transposed: mfnet keeps samples "
+                        "as columns")
+            raise ValueError(f"{name}: targets Y have shape {Y.shape} but "
+                             f"the output Y_hat has shape {Y_hat.shape}{hint}")
         return Y_hat, Y
 
 
+def targets_from_1d(name: str, kind: str, y, shape) -> np.ndarray:
+    """Augmented float64 targets of ``shape`` (n + 1, m) from targets y.
+
+    A 1-D y of length m is read by ``kind``: "labels" -> one-hot columns;
+    "binary" -> [ones; y] with y in {0, 1}; "values" -> [ones; y] for one
+    output (n = 1) only. Anything else raises a ValueError naming ``name``
+    and how to pass the targets. 2-D y is converted to float64 unchanged.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        return np.asarray(y, dtype=np.float64)
+    rows, m = shape
+    if y.shape[0] != m:
+        what = "targets" if kind == "values" else "labels"
+        raise ValueError(f"{name}: {y.shape[0]} {what} for {m} samples "
+                         f"(output shape {shape})")
+    if kind == "labels":
+        if rows == 2:
+            raise ValueError(f"{name} needs at least two output rows (one "
+                             "per class); for one output use "
+                             "mfnet.BinaryCrossEntropy on its logits")
+        return one_hot(y, rows - 1)
+    if kind == "values" and rows != 2:
+        raise ValueError(
+            f"{name}: 1-D targets of shape ({m},) are the targets of a "
+            f"one-output network, but this output has {rows - 1} rows. "
+            "For regression pass Y = mfnet.augment(T) with T of shape "
+            f"(m, {rows - 1}); for class labels use a cross-entropy loss "
+            f"or mfnet.one_hot(y, {rows - 1})")
+    Y = np.ones((2, m))
+    Y[1] = y
+    if kind == "binary" and not np.isin(y, (0, 1)).all():
+        bad = y[~np.isin(y, (0, 1))][0]
+        raise ValueError(f"{name}: labels must be 0 or 1, got {bad!r}")
+    return Y
+
+
 class MSE(Loss):
-    """J = 1/(2m) sum_i ||y_hat_i - y_i||^2 over the feature rows; dJ/dY_hat = (Y_hat - Y) / m.
+    """J = 1/(2m) sum_i ||y_hat_i - y_i||^2 over the feature rows;
+    dJ/dY_hat = (Y_hat - Y) / m.
 
     The factor 1/2 (the primary source's convention) cancels the 2 of the
-    derivative. PyTorch's ``nn.MSELoss()`` averages over all k*m entries
-    without the 1/2: ``MSELoss = 2 J / k``.
-    Shapes: Y_hat, Y, dJ/dY_hat all (k + 1, m). Proved in ``book/07_losses.ipynb``.
+    derivative. PyTorch's ``nn.MSELoss()`` averages over all n*m entries
+    without the 1/2: ``MSELoss = 2 J / n``. 1-D targets (m,) are the
+    targets of a one-output network. Shapes: Y_hat, Y, dJ/dY_hat all
+    (n + 1, m). Proved in ``book/07_losses.ipynb``.
     """
 
     def forward(self, Y_hat, Y) -> float:
-        Y_hat, Y = self._targets(Y_hat, Y, allow_labels=False)
+        Y_hat, Y = self._targets(Y_hat, Y)
         self.diff = diff = Y_hat[1:] - Y[1:]
         self.shape = Y_hat.shape
         m = Y_hat.shape[1]
@@ -79,21 +125,24 @@ class MSE(Loss):
 
 
 class CrossEntropy(Loss):
-    """J = -(1/m) sum_i sum_k y_ik log y_hat_ik on probabilities Y_hat (e.g. a Softmax output).
+    """J = -(1/m) sum_i sum_k y_ki log y_hat_ki on probabilities Y_hat
+    (e.g. a Softmax output).
 
     dJ/dY_hat = -Y / (m Y_hat). Probabilities are floored at the smallest
-    positive float64 before the log and the division, so J and its gradient
-    stay finite -- but not exact: when a Softmax output underflows to exactly 0
-    for the true class, J is capped near 708 and the gradient reaching the
-    logits is 0 instead of -1/m. For training use :class:`SoftmaxCrossEntropy`
-    on logits, which is exact there (``book/08_activations.ipynb``).
-    Shapes: Y_hat, Y (or labels (m,)), dJ/dY_hat all (k + 1, m).
+    positive float64 before the log and the division, so J and its
+    gradient stay finite -- but not exact: when a Softmax output underflows
+    to exactly 0 for the true class, J is capped near 708 and the gradient
+    reaching the logits is 0 instead of -1/m. For training use
+    `SoftmaxCrossEntropy` on logits, which is exact there
+    (``book/08_activations.ipynb``).
+    Shapes: Y_hat, Y (or labels (m,)), dJ/dY_hat all (n + 1, m).
     """
 
+    targets = "labels"
     _tiny = np.finfo(np.float64).tiny
 
     def forward(self, Y_hat, Y) -> float:
-        Y_hat, Y = self._targets(Y_hat, Y, allow_labels=True)
+        Y_hat, Y = self._targets(Y_hat, Y)
         self.P = np.maximum(Y_hat[1:], self._tiny)
         self.Y = Y
         m = Y_hat.shape[1]
@@ -104,25 +153,32 @@ class CrossEntropy(Loss):
         m = self.Y.shape[1]
         grad = np.empty(self.Y.shape)
         grad[0] = 0.0
-        grad[1:] = -self.Y[1:] / (m * self.P)
+        with np.errstate(under="ignore"):
+            grad[1:] = -self.Y[1:] / (m * self.P)
         return grad
 
 
 class SoftmaxCrossEntropy(Loss):
-    """Softmax and cross-entropy fused, on logits Z (the last Linear layer's output).
+    """Softmax and cross-entropy fused, on logits Z (the last Linear
+    layer's output).
 
-    J = -(1/m) sum_i sum_k y_ik log softmax(z_i)_k, computed with log-sum-exp;
-    dJ/dZ = (softmax(Z) * sum_k y_k - Y) / m, which is (A - Y) / m for one-hot
-    (or any) targets whose columns sum to 1. The network then ends in a Linear
-    layer; ``probabilities(Z)`` turns its output into class probabilities.
-    Shapes: Z, Y (or labels (m,)), dJ/dZ all (k + 1, m). Proved in ``book/07_losses.ipynb``.
+    J = -(1/m) sum_i sum_k y_ki log softmax(z_i)_k, computed with
+    log-sum-exp (as `mfnet.log_softmax`: exact at logits of +-1000);
+    dJ/dZ = (softmax(Z) * sum_k y_k - Y) / m, which is (A - Y) / m for
+    one-hot (or any) targets whose columns sum to 1. The network then ends
+    in a Linear layer; ``probabilities(Z)`` turns its output into class
+    probabilities. Shapes: Z, Y (or labels (m,)), dJ/dZ all (n + 1, m),
+    n >= 2. Proved in ``book/07_losses.ipynb``.
     """
 
+    targets = "labels"
+
     def forward(self, Z, Y) -> float:
-        Z, Y = self._targets(Z, Y, allow_labels=True)
+        Z, Y = self._targets(Z, Y)
         Z1 = Z[1:]
         shifted = Z1 - Z1.max(axis=0, keepdims=True)
-        E = np.exp(shifted)
+        with np.errstate(under="ignore"):
+            E = np.exp(shifted)
         sums = E.sum(axis=0, keepdims=True)
         log_p = shifted - np.log(sums)  # log softmax (log-sum-exp)
         self.A1 = E / sums              # softmax, kept for backward
@@ -134,15 +190,69 @@ class SoftmaxCrossEntropy(Loss):
         self._check_forward("Y")
         Y = self.Y
         m = Y.shape[1]
-        grad = np.zeros(Y.shape)  # row 0 stays zero
+        grad = np.empty(Y.shape)
+        grad[0] = 0.0  # row 0 carries no gradient
         Y1 = Y[1:]
         grad[1:] = (self.A1 * Y1.sum(axis=0, keepdims=True) - Y1) / m
         return grad
 
     @staticmethod
     def probabilities(Z: np.ndarray) -> np.ndarray:
-        """Softmax of the logits' feature rows; returns shape (k + 1, m) with row 0 ones."""
-        P = np.empty_like(Z, dtype=np.float64)
+        """Softmax of the logits' feature rows; returns shape (n + 1, m)
+        with row 0 ones."""
+        Z = np.asarray(Z, dtype=np.float64)
+        P = np.empty(Z.shape)
         P[0] = 1.0
-        P[1:] = softmax(np.asarray(Z, dtype=np.float64)[1:])
+        P[1:] = softmax(Z[1:])
+        return P
+
+
+class BinaryCrossEntropy(Loss):
+    """Sigmoid and binary cross-entropy fused, on the logits z of a
+    one-output network (its last layer is Linear, no Sigmoid after it).
+
+    J = -(1/m) sum_i [y_i log sigmoid(z_i) + (1 - y_i) log(1 - sigmoid(z_i))]
+      = (1/m) sum_i softplus(z_i) - y_i z_i,
+    computed as max(z, 0) - y z + log1p(exp(-|z|)), which is finite and
+    exact at z = +-1000; dJ/dz = (sigmoid(z) - y) / m.
+    PyTorch: ``nn.BCEWithLogitsLoss()``. Targets: 0/1 labels of shape (m,)
+    or augmented (2, m) with row 1 in [0, 1]. ``probabilities(Z)`` gives
+    P(class 1). Shapes: Z, Y, dJ/dZ all (2, m). Proved in
+    ``book/07_losses.ipynb``.
+    """
+
+    targets = "binary"
+
+    def forward(self, Z, Y) -> float:
+        Z, Y = self._targets(Z, Y)
+        if Z.shape[0] != 2:
+            raise ValueError(
+                f"BinaryCrossEntropy: expects one output row (logits of "
+                f"shape (2, m)), got shape {Z.shape}; for "
+                f"{Z.shape[0] - 1} classes use mfnet.SoftmaxCrossEntropy")
+        z, y = Z[1], Y[1]
+        if not ((y >= 0) & (y <= 1)).all():
+            raise ValueError("BinaryCrossEntropy: targets must lie in "
+                             f"[0, 1], got values from {y.min()} to {y.max()}")
+        with np.errstate(under="ignore"):
+            softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        self.p = sigmoid(z)
+        self.Y = Y
+        return float((softplus - y * z).sum()) / Z.shape[1]
+
+    def backward(self) -> np.ndarray:
+        self._check_forward("Y")
+        m = self.Y.shape[1]
+        grad = np.empty(self.Y.shape)
+        grad[0] = 0.0
+        grad[1] = (self.p - self.Y[1]) / m
+        return grad
+
+    @staticmethod
+    def probabilities(Z: np.ndarray) -> np.ndarray:
+        """sigmoid of row 1 of the logits: shape (2, m), row 0 ones, row 1
+        the probability of class 1."""
+        Z = np.asarray(Z, dtype=np.float64)
+        P = np.ones(Z.shape)
+        P[1:] = sigmoid(Z[1:])
         return P

@@ -1,26 +1,31 @@
-"""A network is a list of layers applied in order (``book/02_signal_flow.ipynb``)."""
+"""A network is a list of layers applied in order
+(``book/02_signal_flow.ipynb``)."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import activations
+from .checks import whole_number
 from .init import INIT_FOR_ACTIVATION, make_rng
 from .layer import Layer
 from .linear import Linear
+from .tensor import bias_row_checked
 
 __all__ = ["Sequential", "mlp"]
 
 
 class Sequential(Layer):
-    """Layers in order: forward runs them first to last, backward last to first.
+    """Layers in order: forward runs them first to last, backward last to
+    first.
 
-    Shapes: forward(A) takes (n_0 + 1, m) and returns the last layer's output
-    (n_L + 1, m); backward(dA) takes dJ/d(output), shape (n_L + 1, m), leaves
-    dW in every Linear layer and returns dJ/dA^[0], shape (n_0 + 1, m)
-    (``input_grad=False`` skips that last, unused product and returns None).
-    Each layer's ``name`` is set to its position, so shape errors say which
-    layer failed. Introduced in ``book/02_signal_flow.ipynb``, its code in
-    ``book/05_layers.ipynb``.
+    Shapes: forward(A) takes (n_0 + 1, m), checks that row 0 of A is the
+    bias row of ones (so does ``model(A)``), and returns the last layer's
+    output (n_L + 1, m). backward(dA) takes dJ/d(output), shape
+    (n_L + 1, m), and leaves dW in every Linear layer; it returns None, or
+    with ``input_grad=True`` also computes and returns dJ/dA^[0], shape
+    (n_0 + 1, m), which training never needs. Each layer's ``name`` is set
+    to its position, so shape errors say which layer failed. Introduced in
+    ``book/02_signal_flow.ipynb``, its code in ``book/05_layers.ipynb``.
     """
 
     def __init__(self, *layers: Layer) -> None:
@@ -28,7 +33,8 @@ class Sequential(Layer):
             raise ValueError("Sequential: give at least one layer")
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"Sequential: argument {i} is {layer!r}, not an mfnet layer")
+                raise TypeError(f"Sequential: argument {i} is {layer!r}, "
+                                "not an mfnet layer")
             layer.name = f"layer {i} {layer!r}"
         self.layers = list(layers)
         self.name = "Sequential"
@@ -43,18 +49,24 @@ class Sequential(Layer):
         return [layer for layer in self.layers if isinstance(layer, Linear)]
 
     def forward(self, A: np.ndarray) -> np.ndarray:
+        A = bias_row_checked(A, "input A", finite=False)
         for layer in self.layers:
             A = layer.forward(A)
         return A
 
-    def backward(self, dA: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+    def __call__(self, A) -> np.ndarray:
+        return self.forward(A)
+
+    def backward(self, dA: np.ndarray,
+                 input_grad: bool = False) -> np.ndarray | None:
         layers = self.layers
         for layer in layers[:0:-1]:
             dA = layer.backward(dA)
         first = layers[0]
         if isinstance(first, Linear):
             return first.backward(dA, input_grad=input_grad)
-        return first.backward(dA)
+        dA = first.backward(dA)
+        return dA if input_grad else None
 
     def weights(self) -> list[np.ndarray]:
         """Copies of every W, first to last."""
@@ -67,28 +79,39 @@ _ACTIVATIONS = {"identity": activations.Identity, "relu": activations.ReLU,
 
 
 def mlp(sizes: list[int], activation: str = "tanh", output: str | None = None,
-        rng: np.random.Generator | int | None = None) -> Sequential:
+        rng: np.random.Generator | int | None = 0) -> Sequential:
     """A fully-connected network ``Linear, g, Linear, g, ..., Linear[, output]``.
 
-    sizes : [n_0, n_1, ..., n_L] feature counts without the bias, e.g. [784, 32, 16, 10].
+    sizes : [n_0, n_1, ..., n_L] feature counts without the bias (ints
+        >= 1), e.g. [784, 32, 16, 10].
     activation : hidden activation, one of identity, relu, sigmoid, tanh.
-    output : optional activation after the last Linear ("softmax", "sigmoid", ...);
-        None leaves logits (use with :class:`mfnet.SoftmaxCrossEntropy` or MSE).
-    rng : seed or Generator; every Linear draws from it in order, He init for
-        layers feeding ReLU, Glorot otherwise (``book/09_training.ipynb``).
+    output : optional activation after the last Linear ("softmax",
+        "sigmoid", ...); None leaves logits (use with
+        `mfnet.SoftmaxCrossEntropy`, `mfnet.BinaryCrossEntropy` or MSE).
+    rng : seed (default 0, as in `mfnet.fit`; None draws fresh entropy) or
+        Generator; every Linear draws from it in order, He init for layers
+        feeding ReLU, Glorot otherwise (``book/09_training.ipynb``).
+    Returns a `Sequential` taking (n_0 + 1, m) to (n_L + 1, m).
     """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"mlp: sizes must be a list of ints, got {sizes!r}")
     if len(sizes) < 2:
-        raise ValueError(f"mlp: sizes needs at least an input and an output size, got {sizes}")
+        raise ValueError("mlp: sizes needs at least an input and an output "
+                         f"size, got {sizes}")
+    sizes = [whole_number(n, f"mlp: sizes[{i}]")
+             for i, n in enumerate(sizes)]
     names = [activation] + ([output] if output else [])
     for name in names:
         if name not in _ACTIVATIONS:
-            raise ValueError(f"mlp: unknown activation {name!r}; choose from {sorted(_ACTIVATIONS)}")
+            raise ValueError(f"mlp: unknown activation {name!r}; "
+                             f"choose from {sorted(_ACTIVATIONS)}")
     gen = make_rng(rng)
     layers: list[Layer] = []
     last = len(sizes) - 2
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         follows = activation if i < last else (output or "identity")
-        layers.append(Linear(n_in, n_out, init=INIT_FOR_ACTIVATION[follows], rng=gen))
+        init = INIT_FOR_ACTIVATION[follows]
+        layers.append(Linear(n_in, n_out, init=init, rng=gen))
         if i < last:
             layers.append(_ACTIVATIONS[activation]())
         elif output:

@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-__all__ = ["augment", "strip", "one_hot", "labels", "as_tensor"]
+__all__ = ["augment", "strip", "one_hot", "labels", "as_tensor",
+           "bias_row_checked"]
 
 
 def as_tensor(data, name: str = "input") -> np.ndarray:
@@ -35,6 +36,20 @@ def as_tensor(data, name: str = "input") -> np.ndarray:
     if not math.isfinite(total) and not np.isfinite(arr).all():
         raise ValueError(f"{name}: contains NaN or infinity; clean or impute the data first")
     return arr
+
+
+def bias_row_checked(A, name: str = "X", finite: bool = True) -> np.ndarray:
+    """Return A as a 2-D float64 array whose row 0 is all ones, or raise a
+    ValueError naming ``name`` that says to use ``mfnet.augment``.
+    ``finite=False`` skips the test for NaN and infinity (a full pass)."""
+    if finite or type(A) is not np.ndarray or A.dtype != np.float64:
+        A = as_tensor(A, name) if finite else np.asarray(A, np.float64)
+    if A.ndim == 2 and A.size and not (A[0] == 1.0).all():
+        raise ValueError(
+            f"{name}: row 0 must be the bias feature (all ones); got shape "
+            f"{A.shape}. Samples-as-rows data of shape (m, n) becomes "
+            "mfnet's layout with mfnet.augment(X)")
+    return A
 
 
 def augment(X) -> np.ndarray:
@@ -95,13 +110,30 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     return Y
 
 
-def labels(A) -> np.ndarray:
-    """Predicted class of every sample: argmax over the feature rows.
+def labels(A, threshold: float | None = None) -> np.ndarray:
+    """Predicted class of every sample.
 
-    A : shape (k + 1, m) (probabilities, logits or one-hot targets).
-    Returns shape (m,), int64 in ``0 .. k - 1``.
+    A : shape (n + 1, m) (probabilities, logits or one-hot targets).
+    n >= 2 outputs: the argmax over the feature rows (give no threshold).
+    n = 1 output (binary classification): ``threshold`` is required, since
+    the output alone does not say what it is: 0.5 for probabilities (a
+    Sigmoid output), 0.0 for logits (`mfnet.BinaryCrossEntropy`); class 1
+    where ``A[1] > threshold``, else 0.
+    Returns shape (m,), int64 in ``0 .. n - 1`` (0 or 1 for one output).
     """
     A = np.asarray(A)
     if A.ndim != 2 or A.shape[0] < 2:
-        raise ValueError(f"labels: expected an augmented array of shape (k + 1, m), got shape {A.shape}")
+        raise ValueError("labels: expected an augmented array of shape "
+                         f"(n + 1, m), got shape {A.shape}")
+    if A.shape[0] == 2:
+        if threshold is None:
+            raise ValueError(
+                "labels: one output row, so say where class 1 begins: "
+                "labels(out, threshold=0.5) for probabilities (a Sigmoid "
+                "output), labels(Z, threshold=0.0) for logits "
+                "(BinaryCrossEntropy)")
+        return (A[1] > threshold).astype(np.int64)
+    if threshold is not None:
+        raise ValueError(f"labels: threshold={threshold} applies to one "
+                         f"output row only; A has {A.shape[0] - 1} (argmax)")
     return np.argmax(A[1:], axis=0)

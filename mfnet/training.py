@@ -2,129 +2,339 @@
 from __future__ import annotations
 
 import math
+import sys
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import numpy as np
 
+from .activations import Identity, Sigmoid, Softmax, sigmoid, softmax
+from .checks import whole_number
 from .init import make_rng
-from .losses import Loss
-from .tensor import as_tensor, one_hot
+from .linear import Linear
+from .losses import (BinaryCrossEntropy, CrossEntropy, Loss,
+                     SoftmaxCrossEntropy, targets_from_1d)
+from .tensor import as_tensor, augment, bias_row_checked, labels
 
-__all__ = ["History", "batches", "fit", "predict", "evaluate", "prepare"]
+__all__ = ["History", "batches", "fit", "predict", "evaluate", "prepare",
+           "predict_proba", "predict_labels"]
 
 
 @dataclass
 class History:
-    """What :func:`fit` records, one entry per epoch.
+    """What `fit` records, one float per epoch in every list.
 
-    loss : mean training loss over the epoch's batches (weighted by batch size).
-    val_loss : loss on the validation data after the epoch (if given).
-    val_metrics : {name: [value per epoch]} for the metric functions passed to fit.
-    Every list has one float per epoch. Used in ``book/09_training.ipynb``.
+    loss : mean training loss over the epoch's batches (weighted by batch
+        size).
+    metrics : {name: [value per epoch]} of the metric functions passed to
+        fit, on the whole training data after each epoch.
+    val_loss, val_metrics : the same on the validation data (if given).
+    seconds : time since fit started, at the end of each epoch.
+    Used in ``book/09_training.ipynb``.
     """
 
     loss: list[float] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
     val_loss: list[float] = field(default_factory=list)
     val_metrics: dict[str, list[float]] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
 
 
-def batches(m: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Column indices of one epoch's mini-batches: a fresh permutation of range(m), cut in order.
+def batches(m: int, batch_size: int,
+            rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Column indices of one epoch's mini-batches: a fresh permutation of
+    range(m), cut in order.
 
-    The last batch is smaller when batch_size does not divide m. :func:`fit`
-    makes one Generator from its seed and calls this once per epoch with it;
-    doing the same (``gen = np.random.default_rng(seed)``, then one call per
-    epoch) reproduces fit's batch order, e.g. to train PyTorch alike.
+    The last batch is smaller when batch_size does not divide m. `fit`
+    makes one Generator from its seed and calls this once per epoch with
+    it; doing the same (``gen = np.random.default_rng(seed)``, then one
+    call per epoch) reproduces fit's batch order, e.g. to train PyTorch
+    alike. Yields int64 arrays of shape (batch_size,) or smaller.
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError("batches: rng must be a numpy Generator, made once and reused every epoch "
-                        f"(np.random.default_rng(seed)); got {rng!r}")
+        raise TypeError(
+            "batches: rng must be a numpy Generator, made once and reused "
+            f"every epoch (np.random.default_rng(seed)); got {rng!r}")
+    batch_size = whole_number(batch_size, "batches: batch_size")
     order = rng.permutation(m)
     for start in range(0, m, batch_size):
         yield order[start:start + batch_size]
 
 
-def prepare(model, X, Y=None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Check and convert data once: X to float64 (n_0 + 1, m) with a bias row of ones;
-    Y to float64 of the model's output shape (class labels become one-hot columns).
-    Raises ValueError with what to do when shapes, the bias row, labels or values are wrong."""
-    X = as_tensor(X, "X")
-    if not np.all(X[0] == 1.0):
-        raise ValueError(f"X: row 0 must be the bias feature (all ones); got shape {X.shape}. "
-                         "Samples-as-rows data of shape (m, n) becomes mfnet's layout with mfnet.augment(X)")
+def _output_rows(model) -> int | None:
+    layers = getattr(model, "linear_layers", None)
+    if layers is None and isinstance(model, Linear):
+        layers = [model]
+    return layers[-1].out_features + 1 if layers else None
+
+
+def prepare(model, X, Y=None, loss: Loss | None = None,
+            name: str = "") -> tuple[np.ndarray, np.ndarray | None]:
+    """Check and convert data once: X to float64 (n_0 + 1, m) with a bias
+    row of ones; Y to float64 (n_L + 1, m), the model's output shape.
+
+    1-D targets Y of shape (m,) are read as ``loss.targets`` says (class
+    labels, 0/1 labels, or the values of a one-output regression); without
+    a loss, as class labels. ``name`` prefixes the messages (e.g.
+    "validation "). Raises ValueError saying what to do when shapes, the
+    bias row, labels or values are wrong.
+    """
+    X = bias_row_checked(X, f"{name}X")
     if Y is None:
         return X, None
-    Y = np.asarray(Y)
-    if Y.ndim == 1:
-        first = model.linear_layers[-1] if hasattr(model, "linear_layers") else None
-        if first is None:
-            raise ValueError("Y: class labels need a model whose last Linear layer gives the class count")
-        if Y.shape[0] != X.shape[1]:
-            raise ValueError(f"Y: {Y.shape[0]} labels for {X.shape[1]} samples in X")
-        Y = one_hot(Y, first.out_features)
-    Y = as_tensor(Y, "Y")
+    if np.ndim(Y) == 1:
+        rows = _output_rows(model)
+        if rows is None:
+            raise ValueError(f"{name}Y: 1-D targets need a model with a "
+                             "Linear layer that gives the output count")
+        kind = getattr(loss, "targets", "labels")
+        if len(Y) != X.shape[1]:
+            what = "targets" if kind == "values" else "labels"
+            raise ValueError(f"{name}Y: {len(Y)} {what} for {X.shape[1]} "
+                             f"samples in {name}X")
+        label = f"{name}Y ({type(loss).__name__})" if loss else f"{name}Y"
+        Y = targets_from_1d(label, kind, Y, (rows, X.shape[1]))
+    Y = as_tensor(Y, f"{name}Y")
     if Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y: shape {Y.shape} has {Y.shape[1]} samples but X (shape {X.shape}) has {X.shape[1]}")
+        raise ValueError(f"{name}Y: shape {Y.shape} has {Y.shape[1]} "
+                         f"samples but {name}X (shape {X.shape}) has "
+                         f"{X.shape[1]}")
     return X, Y
 
 
-def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int, batch_size: int = 32,
-        rng: np.random.Generator | int | None = 0, validation: tuple | None = None,
-        metrics: dict[str, Callable[[np.ndarray, np.ndarray], float]] | None = None,
-        callback: Callable[[int, History], None] | None = None) -> History:
-    """Mini-batch gradient descent: for each epoch, for each batch, forward, loss, backward, step.
+def _last(model):
+    return model.layers[-1] if hasattr(model, "layers") else model
 
-    X : (n_0 + 1, m) inputs with the bias row; Y : (n_L + 1, m) targets, or
-        (m,) class labels for the cross-entropy losses.
-    rng : seed or Generator for the batch order (reshuffled every epoch).
+
+def _check_pairing(model, loss) -> None:
+    """Raise when the loss and the model's last layer do not fit together
+    (a double softmax, or a cross-entropy on logits trains silently
+    badly)."""
+    last, name = _last(model), type(loss).__name__
+    fused = isinstance(loss, (SoftmaxCrossEntropy, BinaryCrossEntropy))
+    if fused and isinstance(last, (Softmax, Sigmoid)):
+        raise ValueError(
+            f"{name} applies the {type(last).__name__.lower()} itself, on "
+            f"logits, but the model ends in {last!r}: build it without "
+            "that output activation (mlp(..., output=None)), or use "
+            "CrossEntropy on a Softmax output")
+    if isinstance(loss, CrossEntropy) and not isinstance(last, Softmax):
+        raise ValueError(
+            f"CrossEntropy takes probabilities, but the model ends in "
+            f"{last!r}: end it in Softmax (mlp(..., output='softmax')), or "
+            "use SoftmaxCrossEntropy on the logits")
+
+
+def _metric_pair(loss, out: np.ndarray, Y: np.ndarray):
+    """What a metric f(y_true, y_pred) gets: labels (m,) for the
+    classification losses, samples-as-rows values otherwise."""
+    kind = getattr(loss, "targets", "values")
+    if kind == "labels":
+        return labels(Y), labels(out)
+    if kind == "binary":
+        return labels(Y, threshold=0.5), labels(out, threshold=0.0)
+    if out.shape[0] == 2:
+        return Y[1].copy(), out[1].copy()
+    return Y[1:].T.copy(), out[1:].T.copy()
+
+
+def _metrics(metrics, loss, out, Y, where: str) -> dict[str, float]:
+    y_true, y_pred = _metric_pair(loss, out, Y)
+    values = {}
+    for name, metric in metrics.items():
+        try:
+            values[name] = float(metric(y_true, y_pred))
+        except Exception as exc:
+            raise type(exc)(
+                f"fit: metric {name!r} failed on the {where} data when "
+                f"called as f(y_true, y_pred) with arrays of shape "
+                f"{y_true.shape} ({'labels' if y_true.dtype.kind == 'i' else 'values'}"
+                f"), as mfnet.accuracy and mfnet.rmse take them: {exc}"
+            ) from exc
+    return values
+
+
+def _progress(epoch: int, epochs: int, history: History) -> str:
+    parts = [f"epoch {epoch}/{epochs}", f"loss {history.loss[-1]:.4g}"]
+    parts += [f"{k} {v[-1]:.4g}" for k, v in history.metrics.items()]
+    if history.val_loss:
+        parts.append(f"val_loss {history.val_loss[-1]:.4g}")
+    parts += [f"val_{k} {v[-1]:.4g}" for k, v in history.val_metrics.items()]
+    return "  ".join(parts) + f"  {history.seconds[-1]:.1f} s"
+
+
+def _diverged(message: str, history: History) -> FloatingPointError:
+    err = FloatingPointError(
+        f"fit: {message}; training stopped. Lower the learning rate, "
+        "standardise the inputs, or check the data for extreme values. "
+        "The History of the completed epochs is err.history.")
+    err.history = history
+    return err
+
+
+def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
+        batch_size: int = 32, rng: np.random.Generator | int | None = 0,
+        validation: tuple | None = None,
+        metrics: dict[str, Callable] | None = None,
+        callback: Callable[[int, History], bool | None] | None = None,
+        verbose: bool | int = False) -> History:
+    """Mini-batch gradient descent: for each epoch, for each batch,
+    forward, loss, backward, step.
+
+    X : (n_0 + 1, m) inputs with the bias row; Y : (n_L + 1, m) targets,
+        or (m,) targets read as the loss says (class labels for the
+        cross-entropies, 0/1 labels for BinaryCrossEntropy, values of a
+        one-output network for MSE).
+    epochs, batch_size : ints >= 1.
+    rng : seed (default 0, as in `mfnet.mlp`) or Generator for the batch
+        order (reshuffled every epoch).
     validation : optional (X_val, Y_val), evaluated after each epoch.
-    metrics : optional {name: f(model_output, Y_val)} evaluated on the validation data.
-    callback : optional f(epoch, history) called after each epoch.
+    metrics : optional {name: f(y_true, y_pred)}, called after each epoch
+        on the training data (History.metrics) and on the validation data
+        (History.val_metrics) with labels (m,) for the classification
+        losses (so ``{"acc": mfnet.accuracy}`` works) and samples-as-rows
+        values (m,) or (m, n) for MSE (``{"rmse": mfnet.rmse}``).
+    callback : optional f(epoch, history) after each epoch; returning
+        False stops training there (early stopping).
+    verbose : True prints one line per epoch (loss, metrics, elapsed
+        time), overwritten in place on a terminal and in Jupyter; an int
+        k prints every k-th epoch.
 
-    A loss that becomes NaN or infinite stops training with a FloatingPointError
-    that names the epoch and the batch: mfnet never trains on NaN silently.
+    A loss that becomes NaN or infinite stops training with a
+    FloatingPointError that names the epoch and the batch, before any step
+    is taken with it; so do non-finite weights after an epoch. The error's
+    ``history`` attribute holds the History of the completed epochs.
     """
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"fit: epochs and batch_size must be at least 1, got {epochs} and {batch_size}")
-    X, Y = prepare(model, X, Y)
-    # Store every sample contiguously (column-major order; no copy when X already is,
-    # as mfnet.augment returns it), so that each mini-batch X[:, idx] copies whole columns.
+    epochs = whole_number(epochs, "fit: epochs")
+    batch_size = whole_number(batch_size, "fit: batch_size")
+    every = whole_number(int(verbose), "fit: verbose", 0)
+    metrics = dict(metrics or {})
+    for name, metric in metrics.items():
+        if not callable(metric):
+            raise TypeError(f"fit: metrics[{name!r}] is {metric!r}, not a "
+                            "function f(y_true, y_pred)")
+    layers = getattr(model, "linear_layers", [model])
+    if [id(x) for x in getattr(optimizer, "layers", layers)] != \
+            [id(x) for x in layers]:
+        raise ValueError("fit: the optimizer updates the layers of another "
+                         "model; build it from this one, e.g. "
+                         "mfnet.SGD(model, lr=...)")
+    X, Y = prepare(model, X, Y, loss)
+    _check_pairing(model, loss)
+    # Each sample contiguous (column-major; no copy when X already is, as
+    # mfnet.augment returns it): a mini-batch X[:, idx] copies whole columns.
     X, Y = np.asfortranarray(X), np.asfortranarray(Y)
     if validation is not None:
-        Xv, Yv = prepare(model, *validation)
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError("fit: validation must be a pair (X_val, Y_val)")
+        Xv, Yv = prepare(model, *validation, loss, name="validation ")
     gen = make_rng(rng)
     m = X.shape[1]
     history = History()
+    in_place = every and (sys.stdout.isatty() or "ipykernel" in sys.modules)
+    start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         total = 0.0
         for b, idx in enumerate(batches(m, batch_size, gen), start=1):
             J = loss.forward(model.forward(X[:, idx]), Y[:, idx])
             if not math.isfinite(J):
-                raise FloatingPointError(
-                    f"fit: the loss became {J} at epoch {epoch}, batch {b}; training stopped. "
-                    "Lower the learning rate, standardise the inputs, or check the data for extreme values.")
+                raise _diverged(f"the loss became {J} at epoch {epoch}, "
+                                f"batch {b}", history)
             model.backward(loss.backward(), input_grad=False)
             optimizer.step()
             total += J * len(idx)
+        if not all(np.isfinite(layer._W).all() for layer in layers):
+            raise _diverged(f"the weights became NaN or infinite in epoch "
+                            f"{epoch}", history)
         history.loss.append(total / m)
+        if metrics:
+            out = model.forward(X)
+            for k, v in _metrics(metrics, loss, out, Y, "training").items():
+                history.metrics.setdefault(k, []).append(v)
         if validation is not None:
             out = model.forward(Xv)
             history.val_loss.append(loss.forward(out, Yv))
-            for name, metric in (metrics or {}).items():
-                history.val_metrics.setdefault(name, []).append(float(metric(out, Yv)))
-        if callback is not None:
-            callback(epoch, history)
+            if metrics:
+                found = _metrics(metrics, loss, out, Yv, "validation")
+                for k, v in found.items():
+                    history.val_metrics.setdefault(k, []).append(v)
+        history.seconds.append(time.perf_counter() - start)
+        stop = None if callback is None else callback(epoch, history)
+        if stop not in (None, True, False):
+            raise TypeError("fit: the callback returns None or True to go "
+                            f"on, False to stop; it returned {stop!r}")
+        stop = stop is False
+        if every and (epoch % every == 0 or epoch == epochs or stop):
+            line = _progress(epoch, epochs, history)
+            print("\r" + line.ljust(79) if in_place else line, end="",
+                  flush=True)
+            print("" if in_place and epoch < epochs and not stop else "\n",
+                  end="")
+        if stop:
+            break
     return history
 
 
 def predict(model, X) -> np.ndarray:
-    """The model's output for X (n_0 + 1, m): shape (n_L + 1, m)."""
+    """The model's output for augmented X (n_0 + 1, m): shape
+    (n_L + 1, m)."""
     X, _ = prepare(model, X)
     return model.forward(X)
 
 
 def evaluate(model, loss: Loss, X, Y) -> float:
-    """The loss of the model on (X, Y), as a float."""
-    X, Y = prepare(model, X, Y)
+    """The loss of the model on (X, Y), as a float (targets as in fit)."""
+    X, Y = prepare(model, X, Y, loss)
+    _check_pairing(model, loss)
     return loss.forward(model.forward(X), Y)
+
+
+def _rows_output(model, X, caller: str) -> np.ndarray:
+    """Forward pass on samples-as-rows X (m, n_0): returns (n_L + 1, m)."""
+    n0 = (getattr(model, "linear_layers", None) or [model])[0].in_features
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1 and n0 == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != n0:
+        hint = ""
+        if X.ndim == 2 and X.shape[0] == n0 + 1 and (X[0] == 1).all():
+            hint = (" It looks augmented (bias row 0, samples as columns): "
+                    "use mfnet.predict(model, A) for that")
+        raise ValueError(f"{caller}: expected samples as rows, X of shape "
+                         f"(m, {n0}), got shape {X.shape}.{hint}")
+    out = model.forward(augment(X))
+    last = _last(model)
+    if not isinstance(last, (Linear, Identity, Sigmoid, Softmax)):
+        raise ValueError(f"{caller}: the model ends in {last!r}; class "
+                         "probabilities need logits (a Linear last layer), "
+                         "a Sigmoid or a Softmax output")
+    return out
+
+
+def predict_proba(model, X) -> np.ndarray:
+    """Class probabilities for samples-as-rows X of shape (m, n_0).
+
+    Returns (m, n_classes), rows summing to 1: the Softmax output, or the
+    softmax of the logits; for one output (binary classification)
+    [1 - p, p] with p the Sigmoid output or sigmoid of the logit.
+    """
+    out = _rows_output(model, X, "predict_proba")
+    last = _last(model)
+    if out.shape[0] == 2:
+        p = out[1] if isinstance(last, Sigmoid) else sigmoid(out[1])
+        return np.column_stack([1.0 - p, p])
+    P = out[1:] if isinstance(last, Softmax) else softmax(out[1:])
+    return np.ascontiguousarray(P.T)
+
+
+def predict_labels(model, X) -> np.ndarray:
+    """Predicted classes for samples-as-rows X (m, n_0): shape (m,), int64.
+
+    The argmax of the outputs; for one output, 1 where the Sigmoid output
+    exceeds 0.5 or the logit exceeds 0.
+    """
+    out = _rows_output(model, X, "predict_labels")
+    if out.shape[0] == 2:
+        return labels(out, 0.5 if isinstance(_last(model), Sigmoid) else 0.0)
+    return labels(out)

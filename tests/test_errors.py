@@ -123,8 +123,10 @@ def test_target_shape_mismatch_messages():
         mfnet.SoftmaxCrossEntropy().forward(Y_hat, np.array([0, 1, 1]))
     with pytest.raises(ValueError, match=r"^CrossEntropy: 5 labels for 4 samples"):
         mfnet.CrossEntropy().forward(Y_hat, [0, 1, 1, 0, 1])
-    with pytest.raises(ValueError, match=r"MSE: targets Y have shape \(4,\)"):
-        mfnet.MSE().forward(Y_hat, np.array([0, 1, 1, 0]))  # MSE takes no labels
+    # 1-D targets are a one-output regression's, never class labels for MSE
+    with pytest.raises(ValueError, match=r"^MSE: 1-D targets of shape \(4,\) are the targets of a one-output network, "
+                                         r"but this output has 2 rows\. For regression pass Y = mfnet\.augment\(T\)"):
+        mfnet.MSE().forward(Y_hat, np.array([0, 1, 1, 0]))
 
 
 def test_fit_target_mismatch_messages():
@@ -169,8 +171,8 @@ def test_empty_batch_errors():
         mfnet.Linear(2, 2).forward(np.ones((3, 0)))
     with pytest.raises(ValueError, match=r"^Tanh\(\): .*got shape \(3, 0\)$"):
         mfnet.Tanh().forward(np.ones((3, 0)))
-    with pytest.raises(ValueError, match=r"^MSE: expected the network output Y_hat of shape \(k \+ 1, m\) with "
-                                         r"k >= 1 and m >= 1, got shape \(2, 0\)$"):
+    with pytest.raises(ValueError, match=r"^MSE: expected the network output Y_hat of shape \(n \+ 1, m\) with "
+                                         r"n >= 1 and m >= 1, got shape \(2, 0\)$"):
         mfnet.MSE().forward(np.ones((2, 0)), np.ones((2, 0)))
     model = _model()
     with pytest.raises(ValueError, match=r"^X: empty batch \(shape \(4, 0\)\)"):
@@ -222,13 +224,13 @@ def test_invalid_configuration_messages():
     with pytest.raises(TypeError, match=r"^Sequential: argument 1 is 'tanh', not an mfnet layer$"):
         mfnet.Sequential(mfnet.Linear(2, 2), "tanh")
     model = _model()
-    with pytest.raises(ValueError, match=r"^SGD: the learning rate must be positive, got 0"):
+    with pytest.raises(ValueError, match=r"^SGD: the learning rate lr must be a finite number > 0, got 0$"):
         mfnet.SGD(model, lr=0)
     with pytest.raises(ValueError, match=r"^SGD: momentum must lie in \[0, 1\), got 1\.0$"):
         mfnet.SGD(model, lr=0.1, momentum=1.0)
-    with pytest.raises(ValueError, match=r"^Adam: the learning rate must be positive, got -1"):
+    with pytest.raises(ValueError, match=r"^Adam: the learning rate lr must be a finite number > 0, got -1$"):
         mfnet.Adam(model, lr=-1)
-    with pytest.raises(ValueError, match=r"^fit: epochs and batch_size must be at least 1, got 0 and 32$"):
+    with pytest.raises(ValueError, match=r"^fit: epochs must be at least 1, got 0$"):
         mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), np.ones((4, 2)), np.ones((3, 2)), epochs=0)
 
 

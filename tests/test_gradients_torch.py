@@ -28,7 +28,7 @@ TORCH_FN = {"identity": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoi
 
 def _mfnet_grads(model, loss, X, Y):
     loss.forward(model.forward(X), Y)
-    dX = model.backward(loss.backward())
+    dX = model.backward(loss.backward(), input_grad=True)
     return [layer.dW.copy() for layer in model.linear_layers], dX
 
 

@@ -65,12 +65,13 @@ def test_shape_mismatch_is_an_error_and_leaves_the_model_unchanged(tmp_path):
     mfnet.save_weights(model, path)
     wider = mfnet.mlp([3, 5, 3], rng=1)  # first layer fits, the second does not
     before = wider.weights()
-    with pytest.raises(ValueError, match=r"^layer 2 Linear\(5, 3\): W must have shape \(4, 6\), "
+    with pytest.raises(ValueError, match=r"^load_weights: .*w\.npz: layer 2 Linear\(5, 3\): W must have shape \(4, 6\), "
                                          r"got shape \(3, 6\)$"):
         mfnet.load_weights(wider, path)
     assert all(np.array_equal(a, b) for a, b in zip(before, wider.weights())), "a failed load must not half-load"
     deeper = mfnet.mlp([3, 5, 4, 2], rng=1)
-    with pytest.raises(ValueError, match=r"holds 2 weight matrices, the model has 3 Linear layers$"):
+    with pytest.raises(ValueError, match=r"holds arrays \['W0', 'W1'\], but the model has 3 Linear layers: expected a \.npz archive written by "
+                                         r"mfnet\.save_weights with arrays W0 \.\. W2$"):
         mfnet.load_weights(deeper, path)
 
 

@@ -203,7 +203,7 @@ def test_sequential_composes_forward_and_backward(rng):
     np.testing.assert_allclose(out, A2, rtol=1e-14)
     dOut = rng.normal(size=out.shape)
     dOut[0] = 0
-    dA0 = model.backward(dOut)
+    dA0 = model.backward(dOut, input_grad=True)
     D2 = dOut * A2 * (1 - A2)
     D2[0] = 0
     D1 = (l2.W.T @ D2) * (1 - A1 ** 2)

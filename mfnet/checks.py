@@ -1,0 +1,43 @@
+"""Argument checks: each message names the argument, the value it got and
+what to pass instead (used by every public function of mfnet)."""
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = ["whole_number", "number_in"]
+
+
+def whole_number(value, name: str, minimum: int | None = 1) -> int:
+    """Return ``value`` as an int, or raise naming ``name``.
+
+    Only ints (Python or numpy) are accepted: a float such as ``5.0`` or
+    ``4.5`` raises TypeError (``range`` does the same), a smaller value
+    than ``minimum`` (unless None) ValueError.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number (an int), "
+                        f"got {value!r} of type {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def number_in(value, name: str, low: float, high: float = math.inf, *,
+              low_closed: bool = False) -> float:
+    """Return ``value`` as a float in (low, high), or [low, high) when
+    ``low_closed``; NaN and infinity never pass. Raises naming ``name``."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {value!r}") from None
+    above = x >= low if low_closed else x > low
+    if not (above and x < high and math.isfinite(x)):
+        if high == math.inf:
+            sign = ">=" if low_closed else ">"
+            raise ValueError(f"{name} must be a finite number {sign} "
+                             f"{low:g}, got {value!r}")
+        bracket = "[" if low_closed else "("
+        raise ValueError(f"{name} must lie in {bracket}{low:g}, {high:g}), "
+                         f"got {value!r}")
+    return x
