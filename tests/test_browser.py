@@ -1,8 +1,27 @@
 """The built book, as a reader's browser shows it.
 
-Headless Chromium (Debian's ``chromium``) loads each built chapter page from
-``_build/html`` and the test reads the DOM after the page's scripts ran. For
-every chapter it checks that
+Headless Chromium (Debian's ``chromium``), driven through ``tests/_chromium.py``
+(the DevTools protocol over a pipe, one browser for the whole module), loads
+every page of ``_build/html`` that ``_toc.yml`` lists, chapters and back
+matter, at a 1280 px and at a true 390 px viewport (device emulation; Chromium's
+``--window-size`` cannot go below 500 px). Collapsed parts (hidden inputs,
+solutions) are opened before measuring.
+
+Layout, on every page:
+
+* at 1280 px nothing overflows: no display formula (``div.math``, MathJax's
+  display containers), no ``pre`` block (code, text output, listing) and no
+  table is wider than its box (``scrollWidth`` vs ``clientWidth``) or reaches
+  past the right edge of the article column;
+* at 390 px nothing is cut: an element wider than its box must be a scroll
+  box of its own (``overflow-x: auto|scroll`` on the element), and a display
+  equation that scrolls keeps its number (``span.eqno``) inside the visible
+  part of the page; the page itself never scrolls sideways;
+* every image in the article is a figure: inside a ``figure`` with a
+  ``figcaption``, with an alt text that is not a file name; every chapter has
+  at least one figure, chapters 2 to 6 at least two.
+
+Content, for every chapter notebook:
 
 * no cell shows an error: no traceback, no error or stderr output, no docutils
   system message;
@@ -10,18 +29,23 @@ every chapter it checks that
   as the role asks, with the value the build's own execution glued;
 * every output the reader should see is there: printed matrices and arrays as
   text, LaTeX outputs (sympy matrices) either rendered by MathJax or as their
-  TeX source (MathJax comes from a CDN, which CI machines cannot reach), images
-  as images;
-* MathJax rendered the formulas without a TeX error (when ``MFNET_MATHJAX``
-  names a local MathJax 3 bundle, as ``.ci/run`` arranges; without it, pages
-  offline show the TeX source, which is then what is checked).
+  TeX source, images as images;
+* MathJax rendered the formulas without a TeX error or an undefined macro.
+  The pages load MathJax (``tex-mml-chtml.js``) from a CDN, which CI machines
+  cannot reach: with a local MathJax 3 (``MFNET_MATHJAX``, or the copy
+  ``.ci/run`` unpacks), the test loads the same bundle the page names from
+  it (see ``_chromium.matching_bundle``), so that it measures the layout the
+  readers get; without one, pages show the TeX source, which is then what is
+  checked, and the layout checks of formulas are skipped with the reason.
 
 The worked example (chapter 6) must in addition show matrices and glued numbers.
 
-Pages come from ``python3 dev.py book``, which ``.ci/run`` runs before the tests.
-Without chromium or without a built page the test is skipped with the reason;
-``MFNET_REQUIRE_BROWSER=1`` (set by ``.ci/run`` when chromium is installed) turns
-those skips into failures, so that CI cannot pass without looking at the pages.
+Pages come from ``python3 dev.py book``, which ``.ci/run`` runs before the tests;
+``MFNET_HTML`` names another built site (e.g. ``python3 dev.py preview
+/tmp/p`` and ``MFNET_HTML=/tmp/p/_build/html``). Without chromium or without a
+built page the test is skipped with the reason; ``MFNET_REQUIRE_BROWSER=1``
+(set by ``.ci/run`` when chromium is installed) turns those skips into
+failures, so that CI cannot pass without looking at the pages.
 """
 from __future__ import annotations
 
@@ -36,20 +60,18 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import _chromium
 from _support import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-EXECUTED = ROOT / "_build" / "jupyter_execute"
+HTML = Path(os.environ.get("MFNET_HTML") or ROOT / "_build" / "html").resolve()
+EXECUTED = HTML.parent / "jupyter_execute"
 WORKED_EXAMPLE = "book/06_worked_example"
 REQUIRED = os.environ.get("MFNET_REQUIRE_BROWSER", "") not in ("", "0")
-
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-extensions", "--mute-audio",
-    "--virtual-time-budget=10000",
-]
+WIDTHS = (1280, 390)
+# Chapters and how many figures each must have at least.
+MIN_FIGURES = {n: (2 if 2 <= n <= 6 else 1) for n in range(1, 13)}
+FILE_NAME = re.compile(r"^\s*[\w./%-]+\.(?:png|jpe?g|svg|gif|webp|pdf)\s*$", re.I)
 
 # The order in which myst-nb picks the MIME type it renders for HTML.
 RENDER_PRIORITY = [
@@ -68,11 +90,12 @@ def skip_or_fail(reason: str) -> None:
 
 
 def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    return _chromium.chromium()
+
+
+def toc_pages() -> list[str]:
+    """Every document of _toc.yml (chapters and back matter), without suffix."""
+    return [f.removesuffix(".ipynb").removesuffix(".md") for f in toc_files()]
 
 
 def toc_notebooks() -> list[str]:
@@ -122,39 +145,107 @@ def squash(text: str) -> str:
 
 
 def mathjax() -> Path | None:
-    """A local MathJax 3 bundle (MFNET_MATHJAX), used instead of the CDN's."""
-    path = os.environ.get("MFNET_MATHJAX", "")
-    return Path(path) if path and Path(path).is_file() else None
+    """The local MathJax 3 bundle the pages are shown with (None: pages show TeX)."""
+    return _chromium.local_mathjax()
 
 
-def dump_dom(page: Path) -> str:
-    """The DOM of the page after its scripts ran, as Chromium shows it.
+MEASURE = r"""
+(async () => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+  const art = document.querySelector('article.bd-article') || document.querySelector('main')
+              || document.body;
+  const box = art.getBoundingClientRect();
+  const colRight = box.right - parseFloat(getComputedStyle(art).paddingRight || 0);
+  const vw = document.documentElement.clientWidth;
+  const headings = [...art.querySelectorAll('h1, h2, h3')];
+  const label = el => {
+    const math = el.closest('div.math');
+    const eq = math && math.querySelector('span.eqno');
+    const number = eq ? eq.textContent.replace('#', '').trim() + ' ' : '';
+    const text = (el.textContent || '').trim().replace(/\s+/g, ' ');
+    let heading = null;
+    for (const h of headings) {
+      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
+    }
+    return {what: number + text.slice(0, 90),
+            section: heading ? heading.textContent.replace('#', '').trim() : ''};
+  };
+  const items = [];
+  for (const el of art.querySelectorAll('div.math, mjx-container[display="true"], pre, table')) {
+    if (!el.getClientRects().length) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const over = el.scrollWidth - el.clientWidth;
+    const past = r.right - colRight;
+    if (over <= 1 && past <= 1) continue;
+    const cs = getComputedStyle(el);
+    const math = el.closest('div.math');
+    const eqno = math ? math.querySelector('span.eqno') : null;
+    let eqno_visible = null;
+    if (eqno) {
+      const e = eqno.getBoundingClientRect();
+      eqno_visible = e.width > 0 && e.left >= -1 && e.right <= Math.min(vw, colRight) + 1;
+    }
+    items.push(Object.assign(label(el), {
+      tag: el.tagName.toLowerCase(), over: Math.round(over), past: Math.round(past),
+      scrolls: /auto|scroll/.test(cs.overflowX), eqno_visible,
+      output: !!el.closest('div.cell_output')}));
+  }
+  const images = [...art.querySelectorAll('img')].map(img => {
+    const figure = img.closest('figure');
+    const caption = figure ? figure.querySelector('figcaption') : null;
+    return {src: img.getAttribute('src') || '', alt: img.getAttribute('alt') || '',
+            caption: caption ? caption.textContent.trim().replace(/\s+/g, ' ') : '',
+            number: caption && caption.querySelector('.caption-number')
+                    ? caption.querySelector('.caption-number').textContent.trim() : ''};
+  });
+  return {viewport: vw, page_width: document.documentElement.scrollWidth,
+          mathjax: document.querySelectorAll('mjx-container').length, items, images};
+})()
+"""
 
-    The pages load MathJax from a CDN, which machines without internet cannot
-    reach; with MFNET_MATHJAX set, a copy of the page that loads the local
-    bundle instead is shown (next to the original, so relative links work).
-    """
-    browser = chromium()
-    shown = page
-    local = mathjax()
-    if local is not None:
-        html_text = page.read_text(encoding="utf-8")
-        html_text, n = re.subn(r'src="[^"]*mathjax[^"]*\.js"', f'src="{local.as_uri()}"', html_text)
-        if n:
-            shown = page.with_name(f".mathjax-{page.name}")
-            shown.write_text(html_text, encoding="utf-8")
-    try:
-        with tempfile.TemporaryDirectory(prefix="mfnet-chromium-") as profile:
-            proc = subprocess.run(
-                [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
-                 shown.as_uri()],
-                capture_output=True, text=True, timeout=180)
-    finally:
-        if shown != page:
-            shown.unlink(missing_ok=True)
-    assert proc.returncode == 0, f"chromium failed on {page}:\n{proc.stderr[-3000:]}"
-    assert "<html" in proc.stdout.lower(), f"chromium printed no DOM for {page}"
-    return proc.stdout
+
+class Pages:
+    """Each built page loaded once per width in one Chromium; DOM and measurements kept."""
+
+    def __init__(self) -> None:
+        self._browser: _chromium.Browser | None = None
+        self._cache: dict[tuple[str, int], dict] = {}
+
+    def get(self, doc: str, width: int) -> dict:
+        key = (doc, width)
+        if key not in self._cache:
+            if self._browser is None:
+                self._browser = _chromium.Browser()
+            page = self._browser.open(HTML / f"{doc}.html", width=width)
+            try:
+                dom = page.evaluate("document.documentElement.outerHTML") if width == 1280 \
+                    else ""
+                self._cache[key] = {"dom": dom, **page.evaluate(MEASURE)}
+            finally:
+                page.close()
+        return self._cache[key]
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+
+
+@pytest.fixture(scope="module")
+def pages():
+    loader = Pages()
+    yield loader
+    loader.close()
+
+
+def dump_dom(page: Path, pages: Pages) -> str:
+    """The DOM of a built page after its scripts ran (MathJax included), at 1280 px."""
+    doc = page.relative_to(HTML).with_suffix("").as_posix()
+    dom = pages.get(doc, 1280)["dom"]
+    assert "<html" in dom.lower(), f"chromium gave no DOM for {page}"
+    return dom
 
 
 def format_glued(plain: str, fmt: str) -> str:
@@ -230,10 +321,9 @@ def page_and_notebook(doc: str) -> tuple[Path, dict, dict]:
     if not source.exists():
         skip_or_fail(f"{source.relative_to(ROOT)} does not exist yet")
     if not page.exists():
-        skip_or_fail(f"{page.relative_to(ROOT)} is not built: run `python3 dev.py book` first")
+        skip_or_fail(f"{page} is not built: run `python3 dev.py book` first")
     if page.stat().st_mtime < source.stat().st_mtime:
-        skip_or_fail(f"{page.relative_to(ROOT)} is older than its notebook: "
-                     "run `python3 dev.py book` again")
+        skip_or_fail(f"{page} is older than its notebook: run `python3 dev.py book` again")
     # The notebook as the build executed it (its outputs are what the page
     # shows); myst-nb removes the glue outputs from it, so the glued values come
     # from the stored notebook, which nbval keeps identical to a fresh run.
@@ -244,9 +334,9 @@ def page_and_notebook(doc: str) -> tuple[Path, dict, dict]:
 
 
 @pytest.mark.parametrize("doc", toc_notebooks())
-def test_page_shows_outputs_and_no_errors(doc):
+def test_page_shows_outputs_and_no_errors(doc, pages):
     page, nb, glued = page_and_notebook(doc)
-    raw = dump_dom(page)
+    raw = dump_dom(page, pages)
     dom = _Dom()
     dom.feed(raw)
     text = squash(" ".join(dom.text))
@@ -317,17 +407,19 @@ def test_page_shows_outputs_and_no_errors(doc):
         raw_math = re.findall(r'<(?:span|div) class="math[^"]*">([^<]+)</(?:span|div)>', raw)
         assert not raw_math, f"{doc}: formulas MathJax could not typeset: {raw_math[:5]}"
         # Undefined macros are typeset as red text (MathJax's noundefined extension).
+        # (SVG output: a red-filled mtext; CHTML, the site's: an mjx-mtext in red.)
         undefined = re.findall(r'data-mml-node="mtext"[^>]*fill="red"|fill="red"[^>]*'
-                               r'data-mml-node="mtext"', raw)
+                               r'data-mml-node="mtext"|<mjx-mtext[^>]*style="[^"]*color:\s*red',
+                               raw)
         assert not undefined, f"{doc}: {len(undefined)} undefined TeX macro(s) in the page"
     shown = [src for src in dom.images if "_images/" in src or src.startswith("data:image")]
     assert len(shown) >= images, f"{doc}: {images} image outputs, {len(shown)} images shown"
 
 
-def test_worked_example_shows_matrices_and_glued_numbers():
+def test_worked_example_shows_matrices_and_glued_numbers(pages):
     page, nb, _ = page_and_notebook(WORKED_EXAMPLE)
     dom = _Dom()
-    dom.feed(dump_dom(page))
+    dom.feed(dump_dom(page, pages))
     text = squash(" ".join(dom.text))
 
     matrices = [content for mime, content in visible_outputs(nb)
@@ -344,3 +436,107 @@ def test_worked_example_shows_matrices_and_glued_numbers():
                       for c in nb["cells"] if c["cell_type"] == "markdown")
     assert GLUE_ROLE.search(sources), "the worked example pastes no glued number into its prose"
     assert "pasted-text" in " ".join(dom.classes), "no glued number was rendered in the page"
+
+
+# -- layout: every page at 1280 px and at 390 px ------------------------------------------
+def built_page(doc: str) -> Path:
+    page = HTML / f"{doc}.html"
+    if chromium() is None:
+        skip_or_fail("chromium is not installed (Debian: apt-get install chromium)")
+    if not page.exists():
+        skip_or_fail(f"{page} is not built: run `python3 dev.py book` first")
+    return page
+
+
+def chapter_number(doc: str) -> int | None:
+    m = re.match(r"book/(\d\d)_", doc)
+    return int(m.group(1)) if m else None
+
+
+def overflow_problems(items: list[dict], width: int, with_mathjax: bool) -> list[str]:
+    """What the page's measured elements do wrong at this width (see the module doc)."""
+    problems = []
+    for item in items:
+        if item["tag"] in ("div", "mjx-container") and not with_mathjax:
+            continue  # formulas as TeX source: their width says nothing
+        where = (f"{item['tag']}{' (output)' if item['output'] else ''} in "
+                 f"\"{item['section']}\": {item['what']!r}")
+        if item["past"] > 1:
+            problems.append(f"{where} reaches {item['past']} px past the article column")
+        elif width >= 1280:
+            problems.append(f"{where} is {item['over']} px wider than its box "
+                            f"({'scrolls' if item['scrolls'] else 'cut'}); at 1280 px "
+                            "everything must fit (split the display with aligned/multline, "
+                            "wrap the code, print fewer columns)")
+        elif not item["scrolls"]:
+            problems.append(f"{where} is cut: {item['over']} px wider than its box, which "
+                            "does not scroll")
+        elif item["eqno_visible"] is False:
+            problems.append(f"{where} scrolls, but its equation number is out of view")
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("doc", toc_pages())
+def test_nothing_overflows_the_column(doc, width, pages):
+    built_page(doc)
+    measured = pages.get(doc, width)
+    with_mathjax = mathjax() is not None
+    if not with_mathjax:
+        print(f"no local MathJax: formulas of {doc} are not measured (set MFNET_MATHJAX)")
+    problems = overflow_problems(measured["items"], width, with_mathjax)
+    if width < 600 and measured["page_width"] > measured["viewport"] + 1:
+        problems.append(f"the whole page scrolls sideways: {measured['page_width']} px wide "
+                        f"in a {measured['viewport']} px viewport")
+    assert not problems, (f"{doc} at {width} px: {len(problems)} element(s) do not fit:\n"
+                          + "\n".join(problems[:40]))
+
+
+def image_problems(images: list[dict]) -> list[str]:
+    problems = []
+    for image in images:
+        name = image["src"].rsplit("/", 1)[-1][:24]
+        if not image["caption"]:
+            problems.append(f"image {name}... has no caption (it must be a figure with a "
+                            "caption: myst-nb metadata mystnb.figure.caption and .name)")
+        alt = image["alt"].strip()
+        if not alt or FILE_NAME.match(alt) or alt == image["src"]:
+            problems.append(f"image {name}... has alt text {alt[:40]!r}, not a description "
+                            "(metadata mystnb.image.alt)")
+    return problems
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_every_image_is_a_figure_with_caption_and_alt_text(doc, pages):
+    built_page(doc)
+    images = pages.get(doc, 1280)["images"]
+    problems = image_problems(images)
+    number = chapter_number(doc)
+    if number in MIN_FIGURES:
+        figures = sum(1 for image in images if image["caption"])
+        if figures < MIN_FIGURES[number]:
+            problems.append(f"chapter {number} has {figures} figure(s) with a caption; it "
+                            f"needs at least {MIN_FIGURES[number]}")
+    assert not problems, f"{doc}:\n" + "\n".join(problems)
+
+
+def test_overflow_rules_on_measured_samples():
+    """The rules above, on measurements like those the pages give (so they can fail)."""
+    fits = {"tag": "pre", "over": 0, "past": 0, "scrolls": True, "eqno_visible": None,
+            "output": False, "what": "x", "section": "s"}
+    wide_code = {**fits, "over": 68}
+    scrolling_eq = {**fits, "tag": "mjx-container", "over": 120, "eqno_visible": True}
+    hidden_number = {**scrolling_eq, "eqno_visible": False}
+    cut = {**fits, "tag": "table", "over": 30, "scrolls": False}
+    past_column = {**fits, "past": 40}
+    assert overflow_problems([wide_code], 1280, True)
+    assert overflow_problems([scrolling_eq], 1280, True)
+    assert overflow_problems([wide_code, scrolling_eq], 390, True) == []
+    assert overflow_problems([hidden_number], 390, True)
+    assert overflow_problems([cut], 390, True)
+    assert overflow_problems([past_column], 390, True)
+    assert overflow_problems([scrolling_eq], 1280, False) == []  # TeX source only
+    image = {"src": "../_images/ab12.png", "alt": "../_images/ab12.png", "caption": ""}
+    assert len(image_problems([image])) == 2
+    assert image_problems([{**image, "alt": "Loss contours with three paths",
+                            "caption": "Fig. 9.1 Gradient descent"}]) == []
