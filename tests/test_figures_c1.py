@@ -135,3 +135,72 @@ def test_number_labels_round_trip_and_use_the_minus_sign():
     assert networks.parse_number(networks.number(-17.75)) == -17.75
     assert networks.number(-0.0) == "0"
     assert networks.number(0.123456, digits=3) == "0.123"
+
+
+# ---------------------------------------------------------------------------
+# Chapter 2: the backward pass of one sample (three significant digits)
+# ---------------------------------------------------------------------------
+
+def _chapter2_model_and_sample():
+    """The model, first sample and target of book/02_signal_flow, built as the chapter builds it."""
+    rng = np.random.default_rng(2)
+    model = mfnet.Sequential(mfnet.Linear(2, 3, rng=rng), mfnet.Tanh(),
+                             mfnet.Linear(3, 2, rng=rng), mfnet.Tanh(),
+                             mfnet.Linear(2, 1, rng=rng))
+    for layer in model.linear_layers:
+        W = layer.W.copy()
+        W[1:, 0] = rng.uniform(-0.5, 0.5, size=layer.out_features)
+        layer.W = W
+    X = np.array([[0.5, -1.0], [1.5, 2.0], [-0.5, 0.0], [2.0, 1.0]])
+    Y = mfnet.augment(np.array([0.2, 0.9, -0.3, 0.6]))
+    return model, mfnet.augment(X)[:, :1], Y[:, :1]
+
+
+def _close_to_3_digits(drawn, value):
+    """``drawn`` is ``value`` rounded to three significant digits (half a unit of the last one)."""
+    if value == 0:
+        return drawn == 0
+    unit = 10.0 ** (np.floor(np.log10(abs(value))) - 2)
+    return abs(drawn - value) <= 0.51 * unit
+
+
+def test_signal_flow_backward_figure_draws_errors_and_head_times_tail_gradients():
+    model, A0, Y = _chapter2_model_and_sample()
+    W = [np.array(w) for w in model.weights()]
+    # independent forward and backward in plain numpy, the formulas written out
+    A = [A0]
+    for l, Wl in enumerate(W):
+        Z = Wl @ A[-1]
+        A.append(Z if l == 2 else np.vstack([Z[:1], np.tanh(Z[1:])]))
+    D = [None, None, np.vstack([[0.0], A[3][1:] - Y[1:]])]      # m = 1, identity output
+    for l in (1, 0):
+        back = W[l + 1].T @ D[l + 1]
+        D[l] = np.vstack([[0.0], back[1:] * (1 - A[l + 1][1:] ** 2)])
+    # the chapter's computation: mfnet's layers
+    lin1, tanh1, lin2, tanh2, lin3 = model.layers
+    loss = mfnet.MSE()
+    A1 = tanh1.forward(lin1.forward(A0))
+    A2 = tanh2.forward(lin2.forward(A1))
+    loss.forward(lin3.forward(A2), Y)
+    D3 = loss.backward()
+    D2 = tanh2.backward(lin3.backward(D3))
+    D1 = tanh1.backward(lin2.backward(D2))
+    lin1.backward(D1)
+    dW = [lin.dW.copy() for lin in (lin1, lin2, lin3)]
+    fig = networks.layer_panels(networks.backward_panels([A0, A1, A2], [D1, D2, D3], dW),
+                                digits=3)
+    drawn = networks.drawn_numbers(fig)
+    checked = 0
+    for index, l in enumerate((2, 1, 0)):
+        for k in range(1, A[l].shape[0]):
+            assert _close_to_3_digits(drawn[f"node:{index}:tail:{k}:1"], A[l][k, 0])
+            checked += 1
+        for j in range(1, D[l].shape[0]):
+            assert _close_to_3_digits(drawn[f"node:{index}:head:{j}:1"], D[l][j, 0])
+            checked += 1
+            for k in range(A[l].shape[0]):
+                # one sample: error at the head times value at the tail
+                assert _close_to_3_digits(drawn[f"edge:{index}:{j}:{k}"],
+                                          D[l][j, 0] * A[l][k, 0])
+                checked += 1
+    assert checked == len(drawn) == (2 + 1 + 3) + (3 + 2 + 8) + (2 + 3 + 9)
