@@ -574,15 +574,62 @@ def nbval_markers(cell: dict) -> set[str]:
     return marks
 
 
+def assigned_names(tree: ast.Module) -> set[str]:
+    """Names bound at the top level of a cell (assignments, for-loops, with-as)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
+def glues_timings(cell: dict, timing_names: set[str]) -> bool:
+    """Does the cell only glue values measured by earlier timing cells?
+
+    True when every statement is a ``record(...)``/``glue(...)`` call or an
+    assignment, and every value it glues or assigns reads a name bound in a
+    timing cell above (e.g. ``record(c10_time=time_mfnet)`` after the cell
+    that measured ``time_mfnet`` with ``time.perf_counter``).
+    """
+    tree = parse_cell(cell)
+    if tree is None or not tree.body or not timing_names:
+        return False
+    local = set(timing_names)
+    glued_any = False
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
+            values = [stmt.value]
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                and call_name(stmt.value).split(".")[-1] in GLUE_FUNCTIONS:
+            call = stmt.value
+            values = [k.value for k in call.keywords] + [
+                a for a in call.args if not (isinstance(a, ast.Constant)
+                                             and isinstance(a.value, str))]
+            glued_any = True
+        else:
+            return False
+        for value in values:
+            read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+            if not read & local:
+                return False
+        if not isinstance(stmt, ast.Expr):
+            local |= assigned_names(ast.Module(body=[stmt], type_ignores=[]))
+    return glued_any
+
+
 def nbval_exemptions(nb: dict) -> list[dict]:
     """Every code cell that nbval does not compare, or that claims to be a timing cell.
 
     Each entry: cell index, markers, whether tagged ``timing``, the clocks it
-    calls, and ``problem`` (empty when the cell follows the rule: tagged both
-    ``timing`` and ``nbval-ignore-output``, calling a clock, nothing else).
+    calls (or the timing cells whose results it glues), and ``problem`` (empty
+    when the cell follows the rule: tagged both ``timing`` and
+    ``nbval-ignore-output``, and either calling a clock or only gluing values
+    that timing cells above measured).
     """
     names = imports(nb)
     found = []
+    timing_names: set[str] = set()
+    timing_cells: list[int] = []
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
@@ -590,6 +637,12 @@ def nbval_exemptions(nb: dict) -> list[dict]:
         if not marks and not timing:
             continue
         clocks = clock_calls(cell, names)
+        if timing and not clocks and glues_timings(cell, timing_names):
+            clocks = [f"glues what cell {', '.join(map(str, timing_cells))} measured"]
+        if timing and clocks:
+            tree = parse_cell(cell)
+            timing_names |= assigned_names(tree) if tree else set()
+            timing_cells.append(i)
         problem = ""
         if marks & (SKIP_TAGS | {"NBVAL_SKIP"}):
             problem = ("skips the cell entirely (nbval-skip): no cell of the book may skip; "
@@ -636,3 +689,119 @@ def summary(path: Path) -> dict:
         "typed": typed_numbers(nb),
         "allowed": allowlist(nb),
     }
+
+
+# -- the status page's tables -------------------------------------------------------------
+def title(nb: dict, fallback: str = "") -> str:
+    """The notebook's first ``# `` heading."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*$", source(cell), re.M)
+            if m:
+                return m.group(1)
+    return fallback
+
+
+def _cell(value) -> str:
+    """Text safe inside a Markdown table cell."""
+    text = " ".join(str(value).split())
+    return text.replace("|", "\\|") if text else "–"
+
+
+def md_table(header: list[str], rows: list[list]) -> str:
+    """A GitHub-flavoured Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _chapter(path: Path) -> str:
+    nb = load(path)
+    number = Path(path).stem.split("_", 1)[0]
+    return f"{int(number)}. {title(nb, Path(path).stem)}" if number.isdigit() else \
+        title(nb, Path(path).stem)
+
+
+def status_overview(paths: list[Path]) -> str:
+    """One row per chapter: what it glues, asserts, proves, and what nbval skips."""
+    rows = []
+    for path in paths:
+        s = summary(path)
+        general = sum(p["generality"] == "general" for p in s["proofs"])
+        checked = sum(1 for sol in s["solutions"] if sol["asserts"])
+        coded = sum(1 for sol in s["solutions"] if sol["cells"])
+        rows.append([_chapter(path), len(s["glued"]), s["asserts"], s["assert_calls"],
+                     f"{general} general, {len(s['proofs']) - general} illustration",
+                     f"{checked} of {coded} (exercises: {s['exercises']})",
+                     len(s["exempt"]), len(s["typed"])])
+    return md_table(["chapter", "glued numbers", "assert statements", "assert_* calls",
+                     "symbolic proofs", "code solutions that assert", "cells nbval does "
+                     "not compare", "typed numbers (should be 0)"], rows)
+
+
+def _value(entry: dict, limit: int = 48) -> str:
+    if entry["timing"]:
+        return "(a timing: differs from run to run)"
+    value = entry["value"]
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def status_glued(paths: list[Path]) -> str:
+    """Every glued number: chapter, name, the value stored in the notebook."""
+    rows = [[_chapter(path), f"`{g['name']}`", _value(g)]
+            for path in paths for g in glued(load(path))]
+    return md_table(["chapter", "name", "value"], rows)
+
+
+def status_proofs(paths: list[Path]) -> str:
+    """Every cell with ``mfnet.proof`` metadata: the identity, its generality, its scope."""
+    rows = [[_chapter(path), p["claim"], p["generality"], p["scope"], p["asserts"]]
+            for path in paths for p in proofs(load(path))]
+    return md_table(["chapter", "identity", "generality", "scope", "asserts in the cell"],
+                    rows)
+
+
+def status_solutions(paths: list[Path]) -> str:
+    """Every gated exercise solution that runs code, and how many checks it makes."""
+    rows = [[_chapter(path), f"`{sol['label']}`", len(sol["cells"]), sol["asserts"],
+             "yes" if sol["asserts"] else "no"]
+            for path in paths for sol in solutions(load(path)) if sol["cells"]]
+    return md_table(["chapter", "exercise", "code cells", "checks", "checks itself"], rows)
+
+
+def status_exempt(paths: list[Path]) -> str:
+    """Every cell nbval does not compare, with the reason (the clock it reads)."""
+    rows = []
+    for path in paths:
+        for e in nbval_exemptions(load(path)):
+            calls = [c for c in e["clocks"] if not c.startswith("glues")]
+            reason = "; ".join((["measures time: calls " + ", ".join(calls)] if calls else [])
+                               + [c for c in e["clocks"] if c.startswith("glues")]) \
+                or "no clock call"
+            rows.append([_chapter(path), e["cell"], f"`{e['first_line'][:50]}`",
+                         ", ".join(e["markers"] + (["timing"] if e["timing"] else [])),
+                         reason, "ok" if not e["problem"] else "breaks the rule"])
+    return md_table(["chapter", "cell", "first line", "tags", "reason", "rule"], rows)
+
+
+def status_allowlists(paths: list[Path]) -> str:
+    """The numbers each chapter may type in its prose, with the reason given."""
+    rows = [[_chapter(path), f"`{e.get('number')}`", e.get("reason", "")]
+            for path in paths for e in allowlist(load(path))]
+    return md_table(["chapter", "number", "reason"], rows)
+
+
+def pinned_versions(requirements: Path = ROOT / "requirements.txt") -> list[tuple[str, str, str]]:
+    """(package, version pinned with == in requirements.txt, version installed)."""
+    import importlib.metadata
+
+    rows = []
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;#]+)", line)
+        if m:
+            try:
+                installed = importlib.metadata.version(m.group(1))
+            except importlib.metadata.PackageNotFoundError:
+                installed = "not installed"
+            rows.append((m.group(1), m.group(2), installed))
+    return rows

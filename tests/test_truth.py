@@ -198,6 +198,20 @@ def test_a_timing_cell_that_calls_a_clock_is_accepted():
                                  "nbval-ignore-output")) == []
 
 
+def test_a_hidden_cell_gluing_measured_times_is_a_timing_cell():
+    measure = code_cell("import time\nstart = time.perf_counter()\nfit()\n"
+                        "t_fit = time.perf_counter() - start", "timing", "nbval-ignore-output")
+    glue_times = code_cell("record(c10_time=t_fit, c10_per_epoch=t_fit / 12)",
+                           "remove-cell", "timing", "nbval-ignore-output")
+    assert problems_of(measure, glue_times) == []
+    # Gluing anything that was not measured is not a timing cell.
+    glue_loss = code_cell("record(c10_time=t_fit, c10_loss=loss)", "remove-cell", "timing",
+                          "nbval-ignore-output")
+    assert problems_of(measure, glue_loss)
+    # Nor is gluing before anything was measured.
+    assert problems_of(glue_times, measure)
+
+
 def test_ignore_output_on_a_deterministic_cell_is_refused():
     [problem] = problems_of(code_cell("print(W @ A)", "nbval-ignore-output"))
     assert "without being a timing cell" in problem
