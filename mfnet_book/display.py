@@ -85,8 +85,14 @@ def record(**values) -> None:
 
     Names are written with underscores here and looked up with hyphens in the
     text's role, so that ``record(c06_loss=J)`` serves ``{glue:text}`c06-loss:.4f```.
+
+    Without myst-nb (in Colab, which shows the roles unrendered anyway) there is
+    no book to paste into, and ``record`` does nothing.
     """
-    from myst_nb import glue
+    try:
+        from myst_nb import glue
+    except ImportError:
+        return
 
     for name, value in values.items():
         glue(name.replace("_", "-"), _plain(value), display=False)
