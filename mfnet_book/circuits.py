@@ -1,0 +1,299 @@
+"""Computational-graph ("circuit") pictures of backpropagation, in the style of CS231n.
+
+Every wire carries its forward value above it (black) and the gradient of the
+loss with respect to that value below it (red); under every gate, the
+gradient it sends back is written as *local derivative x upstream gradient*.
+The numbers are passed in by the chapter (computed with mfnet and checked
+there); the functions only place them. Every number is a Text artist with a
+``gid`` (``"value:<wire>"``, ``"grad:<wire>"``, ``"local:<gate>"``,
+``"up:<gate>"``, ...), read back by :func:`drawn_numbers` in the tests.
+"""
+from __future__ import annotations
+
+from .networks import BACKWARD, FONT, INK, number, parse_number
+from .style import FULL_WIDTH
+
+GATE = "#F2F2F2"
+NOTE = "#6A3D9A"
+
+
+def _setup(height, width=FULL_WIDTH):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(-height, 0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
+
+
+def _gate(ax, x, y, symbol, r=0.24):
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), r, fc=GATE, ec=INK, lw=1.2, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=FONT + 2, zorder=4)
+
+
+def _wire(ax, p, q, name, value, grad, digits, r_from=0.0, r_to=0.24, side="h"):
+    """A wire from p to q with its value (above / left) and gradient (below / right)."""
+    (x0, y0), (x1, y1) = p, q
+    d = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    ux, uy = (x1 - x0) / d, (y1 - y0) / d
+    ax.annotate("", xy=(x1 - r_to * ux, y1 - r_to * uy), xytext=(x0 + r_from * ux, y0 + r_from * uy),
+                arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.1, shrinkA=0, shrinkB=0,
+                                mutation_scale=10), zorder=2)
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    if side == "h":
+        ax.text(mx, my + 0.07, number(value, digits), ha="center", va="bottom", fontsize=FONT,
+                color=INK, gid=f"value:{name}")
+        ax.text(mx, my - 0.07, number(grad, digits), ha="center", va="top", fontsize=FONT,
+                color=BACKWARD, gid=f"grad:{name}")
+    else:
+        ax.text(mx - 0.07, my, number(value, digits), ha="right", va="center", fontsize=FONT,
+                color=INK, gid=f"value:{name}")
+        ax.text(mx + 0.07, my, number(grad, digits), ha="left", va="center", fontsize=FONT,
+                color=BACKWARD, gid=f"grad:{name}")
+
+
+def _leaf(ax, x, y, label, ha="center", va="center"):
+    ax.text(x, y, label, ha=ha, va=va, fontsize=FONT + 1, color=INK)
+
+
+def _note(ax, x, y, gate, local, upstream, digits, what=""):
+    """'local x upstream' under a gate, the two numbers as separate Text artists."""
+    t1 = ax.text(x - 0.1, y, number(local, digits), ha="right", va="top", fontsize=FONT,
+                 color=NOTE, gid=f"local:{gate}")
+    ax.text(x, y, "\u00d7", ha="center", va="top", fontsize=FONT, color=NOTE)
+    ax.text(x + 0.1, y, number(upstream, digits), ha="left", va="top", fontsize=FONT,
+            color=NOTE, gid=f"up:{gate}")
+    if what:
+        ax.text(x, y - 0.25, what, ha="center", va="top", fontsize=FONT, color=NOTE)
+    return t1
+
+
+def neuron_circuit(x, w, b, y, z, a, J, dJ_da, delta, dw, db, dx, digits=3):
+    """One sigmoid neuron with two inputs and the squared error, as a circuit.
+
+    ``x``, ``w``: the two inputs and weights; ``b`` the bias; ``y`` the
+    target; ``z``, ``a``, ``J``: pre-activation, activation and loss;
+    ``dJ_da``, ``delta`` = dJ/dz, ``dw``, ``db``, ``dx``: the gradients, as
+    the chapter computed them. Returns the figure.
+    """
+    fig, ax = _setup(4.6)
+    ym = -2.3                       # the main line
+    xs = {"mul1": 1.7, "mul2": 1.7, "add": 3.3, "sig": 4.6, "loss": 5.9}
+    ys = {"mul1": -1.2, "mul2": -3.4}
+    _gate(ax, xs["mul1"], ys["mul1"], "\u00d7")
+    _gate(ax, xs["mul2"], ys["mul2"], "\u00d7")
+    _gate(ax, xs["add"], ym, "+")
+    _gate(ax, xs["sig"], ym, "\u03c3")
+    _gate(ax, xs["loss"], ym, "J")
+    for k, yk, sign in ((0, ys["mul1"], 1), (1, ys["mul2"], -1)):
+        gate = f"mul{k + 1}"
+        _leaf(ax, 0.1, yk, f"$x_{k + 1}$", ha="left")
+        _wire(ax, (0.4, yk), (xs[gate], yk), f"x{k + 1}", x[k], dx[k], digits)
+        _leaf(ax, xs[gate], yk + sign * 0.85, f"$w_{k + 1}$")
+        _wire(ax, (xs[gate], yk + sign * 0.65), (xs[gate], yk), f"w{k + 1}", w[k], dw[k],
+              digits, side="v")
+        _wire(ax, (xs[gate], yk), (xs["add"], ym), f"p{k + 1}", w[k] * x[k], delta, digits,
+              r_from=0.24)
+        _note(ax, 1.05, yk - 0.4 if sign > 0 else yk + 0.58, gate, x[k], delta, digits)
+    _leaf(ax, xs["add"], ym + 1.05, "$b$")
+    _wire(ax, (xs["add"], ym + 0.85), (xs["add"], ym), "b", b, db, digits, side="v")
+    _wire(ax, (xs["add"], ym), (xs["sig"], ym), "z", z, delta, digits, r_from=0.24)
+    _wire(ax, (xs["sig"], ym), (xs["loss"], ym), "a", a, dJ_da, digits, r_from=0.24)
+    _leaf(ax, xs["loss"], ym + 1.05, "$y$")
+    ax.plot([xs["loss"]] * 2, [ym + 0.85, ym + 0.24], color=INK, lw=1.1)
+    ax.text(xs["loss"] - 0.07, ym + 0.55, number(y, digits), ha="right", va="center",
+            fontsize=FONT, color=INK, gid="value:y")
+    ax.text(xs["loss"], ym - 0.3, number(J, digits), ha="center", va="top", fontsize=FONT,
+            color=INK, gid="value:J")
+    # local x upstream under each gate
+    _note(ax, xs["loss"], ym - 0.75, "loss", a - y, 1.0, digits, "$(a - y) \\times 1$")
+    _note(ax, xs["sig"], ym - 0.45, "sig", a * (1 - a), dJ_da, digits,
+          "$\\sigma'(z) \\times \\bar{a}$")
+    _note(ax, xs["add"], ym - 0.45, "add", 1.0, delta, digits, "$1 \\times \\bar{z}$")
+    return fig
+
+
+def chain_circuit(x, w1, b1, w2, b2, y, z1, a1, z2, a2, J, da2, dz2, da1, dz1, dw1, db1, dw2,
+                  db2, dx, digits=3):
+    """A two-layer chain x -> tanh(w1 x + b1) -> sigmoid(w2 a1 + b2) -> J, as a circuit.
+
+    Layer 1 on the upper row, layer 2 and the loss on the lower row; every
+    argument is a number the chapter computed (values and gradients).
+    """
+    fig, ax = _setup(5.2)
+    rows = (-1.2, -3.75)
+    cols = (1.5, 3.1, 4.7)
+    for (w, b, z, a, dw, db, dz, da, ain, dain, act, actsym, local, l, row) in (
+            (w1, b1, z1, a1, dw1, db1, dz1, da1, x, dx, "tanh", "tanh", 1 - a1 ** 2, 1, rows[0]),
+            (w2, b2, z2, a2, dw2, db2, dz2, da2, a1, da1, "sig", "\u03c3", a2 * (1 - a2), 2,
+             rows[1])):
+        xm, xa, xg = cols
+        _gate(ax, xm, row, "\u00d7")
+        _gate(ax, xa, row, "+")
+        _gate(ax, xg, row, actsym if act == "sig" else "", r=0.3 if act == "tanh" else 0.24)
+        if act == "tanh":
+            ax.text(xg, row, "tanh", ha="center", va="center", fontsize=FONT, zorder=5)
+        inp = "x" if l == 1 else "a1"
+        if l == 1:
+            _leaf(ax, 0.1, row, "$x$", ha="left")
+            _wire(ax, (0.4, row), (xm, row), inp, ain, dain, digits)
+        _leaf(ax, xm, row + 0.85, f"$w_{l}$")
+        _wire(ax, (xm, row + 0.65), (xm, row), f"w{l}", w, dw, digits, side="v")
+        _leaf(ax, xa, row + 0.85, f"$b_{l}$")
+        _wire(ax, (xm, row), (xa, row), f"p{l}", w * ain, dz, digits, r_from=0.24)
+        _wire(ax, (xa, row + 0.65), (xa, row), f"b{l}", b, db, digits, side="v")
+        _wire(ax, (xa, row), (xg, row), f"z{l}", z, dz, digits, r_from=0.24,
+              r_to=0.3 if act == "tanh" else 0.24)
+        what = "$(1 - a_1^2) \\times \\bar{a}_1$" if l == 1 else "$\\sigma'(z_2) \\times \\bar{a}_2$"
+        _note(ax, xg, row - 0.42, act, local, da, digits, what)
+        _note(ax, xm - 0.1, row - 0.42, f"mul{l}", ain, dz, digits,
+              f"$\\bar{{w}}_{l} = {'x' if l == 1 else 'a_1'} \\times \\bar{{z}}_{l}$")
+    # the wire from layer 1 down to layer 2
+    xg = cols[2]
+    xr, ymid, xlft = 6.3, (rows[0] + rows[1]) / 2 + 0.1, 0.5
+    ax.plot([xg + 0.3, xr, xr, xlft, xlft], [rows[0], rows[0], ymid, ymid, rows[1]],
+            color=INK, lw=1.1, zorder=2)
+    ax.annotate("", xy=(cols[0] - 0.24, rows[1]), xytext=(xlft, rows[1]),
+                arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.1, shrinkA=0, shrinkB=0,
+                                mutation_scale=10), zorder=2)
+    # the wire a1, with its value and gradient, where it runs back to the left
+    ax.text(3.4, ymid + 0.07, number(a1, digits), ha="center", va="bottom", fontsize=FONT,
+            color=INK, gid="value:a1")
+    ax.text(3.4, ymid - 0.07, number(da1, digits), ha="center", va="top", fontsize=FONT,
+            color=BACKWARD, gid="grad:a1")
+    ax.text(2.7, ymid + 0.07, "$a_1$", ha="center", va="bottom", fontsize=FONT + 1)
+    xl = 6.1
+    _gate(ax, xl, rows[1], "J")
+    _wire(ax, (xg, rows[1]), (xl, rows[1]), "a2", a2, da2, digits, r_from=0.24)
+    _leaf(ax, xl, rows[1] + 0.85, "$y$")
+    ax.plot([xl] * 2, [rows[1] + 0.65, rows[1] + 0.24], color=INK, lw=1.1)
+    ax.text(xl - 0.07, rows[1] + 0.45, number(y, digits), ha="right", va="center",
+            fontsize=FONT, color=INK, gid="value:y")
+    ax.text(xl, rows[1] - 0.3, number(J, digits), ha="center", va="top", fontsize=FONT,
+            color=INK, gid="value:J")
+    ax.text(0.1, -0.2, "layer 1", ha="left", va="top", fontsize=FONT + 1, fontweight="bold")
+    ax.text(0.1, rows[1] + 0.95, "layer 2", ha="left", va="top", fontsize=FONT + 1,
+            fontweight="bold")
+    return fig
+
+
+def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
+    """Why the error of neuron j is a sum, and why the sums are W^T Delta.
+
+    Left: neuron j of layer l feeds every neuron q of layer l + 1 through
+    ``w_col[q-1] = w^[l+1]_qj``; the errors ``delta_next`` come back along the
+    same wires and add up, times ``g_prime_j``, to ``delta_j``. Right: the
+    same sum is entry j of ``W_next.T @ delta`` (column j of W^[l+1] is row j
+    of its transpose), shown for every neuron at once. Returns the figure.
+    """
+    import numpy as np
+    from matplotlib.patches import Circle, Rectangle
+
+    w_col, delta_next, W_next = map(np.asarray, (w_col, delta_next, W_next))
+    n = len(delta_next)
+    fig, ax = _setup(3.9)
+    xj, xq = 0.55, 2.6
+    yq = [-0.9 - 1.2 * q for q in range(n)]
+    yj = sum(yq) / n
+    ax.add_patch(Circle((xj, yj), 0.3, fc="#FDDBC7", ec=INK, zorder=3))
+    ax.text(xj, yj, f"$\\delta^{{[l]}}_{{{j}}}$", ha="center", va="center", fontsize=FONT + 1,
+            zorder=4)
+    ax.text(xj, yj - 0.42, number(delta_j, digits), ha="center", va="top", fontsize=FONT,
+            color=BACKWARD, gid="delta_j")
+    for q in range(n):
+        ax.add_patch(Circle((xq, yq[q]), 0.3, fc="#FDDBC7", ec=INK, zorder=3))
+        ax.text(xq, yq[q], f"$\\delta^{{[l+1]}}_{{{q + 1}}}$", ha="center", va="center",
+                fontsize=FONT, zorder=4)
+        ax.text(xq + 0.36, yq[q], number(delta_next[q], digits), ha="left", va="center",
+                fontsize=FONT, color=BACKWARD, gid=f"delta_next:{q + 1}")
+        ax.annotate("", xy=(xj + 0.3, yj), xytext=(xq - 0.3, yq[q]),
+                    arrowprops=dict(arrowstyle="-|>", color=BACKWARD, lw=1.2, shrinkA=0,
+                                    shrinkB=0, mutation_scale=10), zorder=2)
+        mx, my = (xj + xq) / 2 + 0.1, (yj + yq[q]) / 2
+        ax.text(mx, my + (0.18 if q == 0 else -0.18), number(w_col[q], digits), ha="center",
+                va="center", fontsize=FONT, color=INK, gid=f"w:{q + 1}",
+                bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="#999999", lw=0.6))
+    ax.text(0.1, -0.15, f"(a) neuron {j} feeds every neuron $q$", ha="left", va="top",
+            fontsize=FONT + 1)
+    ax.text(0.1, yq[-1] - 0.55,
+            f"$\\delta^{{[l]}}_{{{j}}} = g'(z_{{{j}}}) \\sum_q w^{{[l+1]}}_{{q{j}}}"
+            f"\\, \\delta^{{[l+1]}}_q$", ha="left", va="top", fontsize=FONT + 1)
+    ax.text(0.1, yq[-1] - 1.0, number(g_prime_j, digits), ha="left", va="top",
+            fontsize=FONT, color=NOTE, gid="g_prime_j")
+    ax.text(0.75, yq[-1] - 1.0, "\u00d7 (sum of weight \u00d7 error)", ha="left", va="top",
+            fontsize=FONT, color=NOTE)
+    # (b) the transpose: W^[l+1]^T (rows j = 0..n_l) times the error column
+    WT = W_next.T
+    rows_, cols_ = WT.shape
+    cw, ch = 0.62, 0.3
+    x0, y0 = 3.55, -0.75
+    ax.text(x0 - 0.05, -0.15, "(b) all neurons: $W^{[l+1]\\top} \\delta^{[l+1]}$", ha="left",
+            va="top", fontsize=FONT + 1)
+    for r in range(rows_):
+        for c in range(1, cols_):
+            xc, yc = x0 + (c - 0.5) * cw, y0 - r * ch
+            if r == j:
+                ax.add_patch(Rectangle((xc - cw / 2, yc - ch / 2), cw, ch, fc="#FFE9A8",
+                                       ec="none", zorder=1))
+            ax.text(xc, yc, number(WT[r, c], 2), ha="center", va="center", fontsize=FONT,
+                    color="#999999" if r == 0 else INK, gid=f"WT:{r}:{c}")
+    xd = x0 + (cols_ - 1) * cw + 0.45
+    ymid = y0 - (rows_ - 1) * ch / 2
+    for c in range(1, cols_):
+        yc = ymid + ((cols_ - 2) / 2 - (c - 1)) * ch
+        ax.text(xd, yc, number(delta_next[c - 1], 2), ha="center", va="center",
+                fontsize=FONT, color=BACKWARD, gid=f"col:{c}")
+    ax.text(xd - 0.4, ymid, "\u00d7", ha="center", va="center", fontsize=FONT)
+    ax.text(xd + 0.42, ymid, "=", ha="center", va="center", fontsize=FONT)
+    xr = xd + 0.95
+    for r in range(rows_):
+        yc = y0 - r * ch
+        if r == j:
+            ax.add_patch(Rectangle((xr - 0.4, yc - ch / 2), 0.8, ch, fc="#FFE9A8", ec="none",
+                                   zorder=1))
+        ax.text(xr, yc, number(WT[r, 1:] @ delta_next, 3), ha="center", va="center",
+                fontsize=FONT, color="#999999" if r == 0 else INK, gid=f"WTd:{r}")
+    ax.text(x0, y0 - rows_ * ch - 0.05, f"row {j} of the transpose holds the weights\n"
+            f"leaving neuron {j}: the sum in (a)", ha="left", va="top", fontsize=FONT,
+            color=NOTE)
+    return fig
+
+
+def drawn_numbers(fig) -> dict[str, float]:
+    """Every number a circuit function drew, by its ``gid`` (for tests)."""
+    out = {}
+    for text in fig.findobj(match=lambda a: hasattr(a, "get_gid") and hasattr(a, "get_text")):
+        gid = text.get_gid()
+        if gid and text.get_text():
+            try:
+                out[gid] = parse_number(text.get_text())
+            except ValueError:
+                pass
+    return out
+
+
+def neuron_from_arrays(A0, Y, W, Z, A, J, dA, Delta, dW, dA0, digits=3):
+    """:func:`neuron_circuit` from mfnet's arrays of a two-input neuron and one sample.
+
+    ``A0`` (3, 1) input, ``Y`` (2, 1) target, ``W`` (2, 3) weights, ``Z``,
+    ``A`` the neuron's pre-activation and activation, ``J`` the loss; ``dA``
+    = dJ/dA, ``Delta`` = dJ/dZ, ``dW`` the weight gradient, ``dA0`` = dJ/dA^[0].
+    """
+    return neuron_circuit(x=A0[1:, 0], w=W[1, 1:], b=W[1, 0], y=Y[1, 0], z=Z[1, 0],
+                          a=A[1, 0], J=J, dJ_da=dA[1, 0], delta=Delta[1, 0], dw=dW[1, 1:],
+                          db=dW[1, 0], dx=dA0[1:, 0], digits=digits)
+
+
+def chain_from_arrays(A0, Y, W1, W2, A1, Z1, Z2, A2, J, dA2, D2, dA1, D1, dW1, dW2, dA0,
+                      digits=3):
+    """:func:`chain_circuit` from mfnet's arrays of a 1-1-1 network and one sample."""
+    return chain_circuit(x=A0[1, 0], w1=W1[1, 1], b1=W1[1, 0], w2=W2[1, 1], b2=W2[1, 0],
+                         y=Y[1, 0], z1=Z1[1, 0], a1=A1[1, 0], z2=Z2[1, 0], a2=A2[1, 0], J=J,
+                         da2=dA2[1, 0], dz2=D2[1, 0], da1=dA1[1, 0], dz1=D1[1, 0],
+                         dw1=dW1[1, 1], db1=dW1[1, 0], dw2=dW2[1, 1], db2=dW2[1, 0],
+                         dx=dA0[1, 0], digits=digits)
