@@ -7,10 +7,14 @@ otherwise). This module checks that
 * every notebook of the book starts with exactly that cell, tagged
   ``remove-cell`` (hidden in the rendered book);
 * in a fresh virtual environment where mfnet is *not* importable, the cell
-  installs mfnet, and a whole chapter then runs: the environment sees the
-  packages of the current one (numpy, ipykernel, ...) except mfnet, and
-  ``MFNET_INSTALL_SOURCE`` points the cell at a copy of this checkout instead
-  of the GitHub repository.
+  installs the project, and a whole chapter then runs: the environment sees
+  the packages of the current one (numpy, matplotlib, IPython, ipykernel,
+  ...) except the project's own (``mfnet``, the book's helper package
+  ``mfnet_book``, ``mfnet_torch``) and the book-building tools Colab does not
+  have (myst-nb, jupyter-book, Sphinx, nbval); ``MFNET_INSTALL_SOURCE`` points
+  the cell at a copy of this checkout instead of the GitHub repository. The
+  chapter imports ``mfnet_book`` (its displays, figures and ``record``), so
+  the test checks that the one install brings both packages.
 
 COLAB_CELL below is the one source of the cell's text (CONTRIBUTING.md shows it).
 """
@@ -79,6 +83,11 @@ def test_colab_cell_is_a_no_op_when_mfnet_imports():
     assert proc.stdout.strip() == "mfnet"
 
 
+# Distributions (and their modules) that build the book but are not in Colab.
+NOT_IN_COLAB = ("myst_nb", "myst-nb", "myst_parser", "jupyter_book", "jupyter-book", "sphinx",
+                "pydata_sphinx_theme", "nbval", "_pytest", "pytest")
+
+
 def _environment_without_mfnet(tmp_path: Path) -> Path:
     """A venv that sees this environment's packages except mfnet; returns its python."""
     parent = Path(sysconfig.get_paths()["purelib"])
@@ -87,6 +96,8 @@ def _environment_without_mfnet(tmp_path: Path) -> Path:
     for entry in parent.iterdir():
         name = entry.name.lower()
         if name.startswith("mfnet") or ("__editable__" in name and "mfnet" in name):
+            continue
+        if name.startswith(NOT_IN_COLAB):
             continue
         (shared / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     env_dir = tmp_path / "venv"
@@ -104,15 +115,27 @@ def _environment_without_mfnet(tmp_path: Path) -> Path:
 
 
 def _copy_checkout(tmp_path: Path) -> Path:
-    """What the GitHub repository gives pip: the top-level files and mfnet/."""
+    """What the GitHub repository gives pip: the top-level files and the packages."""
     src = tmp_path / "checkout"
     src.mkdir()
     for path in ROOT.iterdir():
         if path.is_file():
             shutil.copy2(path, src / path.name)
-    shutil.copytree(ROOT / "mfnet", src / "mfnet",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, src / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return src
+
+
+# The packages pyproject.toml installs (mfnet, and the book's helper package).
+PACKAGES = ("mfnet", "mfnet_book")
+
+
+def test_the_checkout_copy_holds_every_package_pyproject_installs():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert sorted(project["tool"]["setuptools"]["packages"]) == sorted(PACKAGES)
 
 
 RUNNER = textwrap.dedent('''
@@ -148,14 +171,18 @@ def test_colab_cell_installs_mfnet_in_a_fresh_environment(tmp_path):
         return subprocess.run([str(python), *map(str, args)], capture_output=True, text=True,
                               env=env, cwd=workdir, **kw)
 
-    before = run("-c", "import mfnet", timeout=60)
-    assert before.returncode != 0 and "No module named 'mfnet'" in before.stderr, (
-        "mfnet must not be importable in the fresh environment before the cell runs:\n"
-        + before.stdout + before.stderr)
+    for module in ("mfnet", "mfnet_book", "myst_nb"):
+        before = run("-c", f"import {module}", timeout=60)
+        assert before.returncode != 0 and f"No module named '{module}'" in before.stderr, (
+            f"{module} must not be importable in the fresh environment before the cell runs:"
+            "\n" + before.stdout + before.stderr)
     ran = run("-c", RUNNER, workdir / NOTEBOOK.name, workdir, timeout=600)
     assert ran.returncode == 0 and "notebook ran" in ran.stdout, ran.stdout + ran.stderr[-4000:]
-    after = run("-c", "import mfnet, sys; print(mfnet.__file__); print(sys.prefix)", timeout=60)
-    assert after.returncode == 0, after.stderr
-    location, prefix = after.stdout.split()
-    assert Path(location).is_relative_to(Path(prefix)), (
-        f"mfnet should have been installed into the fresh environment, found at {location}")
+    for module in ("mfnet", "mfnet_book"):
+        after = run("-c", f"import {module}, sys; print({module}.__file__); print(sys.prefix)",
+                    timeout=60)
+        assert after.returncode == 0, after.stderr
+        location, prefix = after.stdout.split()
+        assert Path(location).is_relative_to(Path(prefix)), (
+            f"{module} should have been installed into the fresh environment, found at "
+            f"{location}")
