@@ -186,3 +186,50 @@ def test_colab_cell_installs_mfnet_in_a_fresh_environment(tmp_path):
         assert Path(location).is_relative_to(Path(prefix)), (
             f"{module} should have been installed into the fresh environment, found at "
             f"{location}")
+
+
+# What a chapter may import in Colab: the standard library, what Colab has
+# installed, and what the Colab cell installs (pyproject's packages and modules).
+COLAB_HAS = {"numpy", "scipy", "matplotlib", "matplotlib_inline", "sympy", "mpmath", "torch",
+             "IPython", "pandas", "threadpoolctl", "PIL"}
+
+
+def project_modules() -> set[str]:
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]
+    return set(setuptools.get("packages", [])) | set(setuptools.get("py-modules", []))
+
+
+def imported_modules(path: Path) -> dict[str, int]:
+    """Top-level module name -> first cell index, for every import in the code cells."""
+    import ast
+
+    sys.path.insert(0, str(ROOT))
+    from mfnet_book import truth
+
+    found: dict[str, int] = {}
+    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tree = truth.parse_cell(cell)
+        for node in ast.walk(tree) if tree else []:
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module \
+                and not node.level else []
+            for name in names:
+                found.setdefault(name.split(".")[0], index)
+    return found
+
+
+@pytest.mark.parametrize("path", book_notebooks(), ids=lambda p: p.name)
+def test_chapter_imports_only_what_colab_has_or_the_cell_installs(path):
+    allowed = set(sys.stdlib_module_names) | COLAB_HAS | project_modules()
+    missing = {name: cell for name, cell in imported_modules(path).items()
+               if name not in allowed}
+    assert not missing, (
+        f"{path.name} imports modules that Colab does not have and the Colab cell does not "
+        f"install: {missing} (module: first cell). Install them with the project "
+        "(pyproject.toml packages/py-modules), or use mfnet_book's wrappers (e.g. "
+        "mfnet_book.record instead of myst_nb.glue)")
