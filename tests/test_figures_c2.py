@@ -136,3 +136,36 @@ def test_pipeline_diagram_labels_every_wire_with_its_shape(n):
     assert "skipped" in texts(fig)
     names = [t for t in texts(fig) if "(" in t and not t.startswith("backward")]
     assert names == [repr(layer) for layer in net.layers]
+
+
+def test_gradient_bars_draw_backprop_heights_and_finite_difference_markers():
+    """Chapter 1: the 2-3-1 teaser, its 13 derivatives both ways."""
+    from mfnet_book import gradients
+
+    rng = np.random.default_rng(0)
+    model = mfnet.mlp([2, 3, 1], activation="tanh", rng=rng)
+    for layer in model.linear_layers:
+        layer.bias[:] = rng.normal(scale=0.5, size=layer.out_features)
+    X = rng.normal(size=(5, 2))
+    A0 = mfnet.augment(X)
+    Y = mfnet.augment(np.sin(X[:, 0]) * X[:, 1])
+    loss = mfnet.MSE()
+    backprop = mfnet.model_gradients(model, loss, A0, Y)
+    J_now = lambda: loss.forward(model.forward(A0), Y)  # noqa: E731
+    finite_diff = []
+    for layer in model.linear_layers:
+        mask = np.zeros(layer.W.shape, dtype=bool)
+        mask[1:] = True
+        finite_diff.append(mfnet.numerical_gradient(J_now, layer.W, mask=mask))
+    heights = np.concatenate([b[1:].ravel() for b in backprop])
+    marks = np.concatenate([f[1:].ravel() for f in finite_diff])
+    labels = gradients.weight_labels([b.shape for b in backprop])
+    fig = gradients.gradient_bars(labels, heights, marks, [b[1:].size for b in backprop])
+    ax = fig.axes[0]
+    bars = [p.get_height() for p in ax.patches]
+    assert np.array_equal(bars, heights) and len(bars) == 3 * 3 + 1 * 4
+    assert np.array_equal(ax.get_lines()[0].get_ydata(), marks)
+    assert [t.get_text() for t in ax.get_xticklabels()] == labels
+    assert labels[0] == "$w^{[1]}_{10}$" and labels[-1] == "$w^{[2]}_{13}$"
+    # what the figure shows: each marker on its bar (finite differences agree)
+    assert np.allclose(marks, heights, rtol=1e-6, atol=1e-9)
