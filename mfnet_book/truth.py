@@ -236,7 +236,11 @@ SPELLED = re.compile(
     rf"\b(?P<number>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))*)\b"
     r"(?=\s+(?:(?:or|to)\s+(?:" + NUMBER_WORDS + r")\s+)?"
     r"(?:times\s+(?:as|more|less|fewer|larger|smaller|faster|slower|bigger|higher|lower)"
-    r"|orders?\s+of\s+magnitude|(?:significant\s+|correct\s+)?digits|percent))",
+    r"|orders?\s+of\s+magnitude|(?:significant\s+|correct\s+)?digits|percent))"
+    rf"|(?<=factor of )(?P<factor>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))*)\b"
+    rf"|\b(?P<fold>(?:{NUMBER_WORDS})fold)\b"
+    r"|\b(?P<as>twice|thrice|half)(?=\s+as\s+(?:many|much|large|fast|slow|long|big|small|"
+    r"high|low|often))",
     re.I)
 # Inside math: a relation, and what may stand on its left for the left side to
 # be "arithmetic on numbers".
@@ -330,7 +334,8 @@ def scan_markdown(text: str) -> list[Finding]:
     for m in NUMERAL.finditer(masked.prose):
         findings.append(Finding(m.group(), "prose", m.start(), sentence_at(where, m.start())))
     for m in SPELLED.finditer(masked.prose):
-        findings.append(Finding(m.group("number").lower(), "spelled", m.start(),
+        word = next(g for g in m.group("number", "factor", "fold", "as") if g)
+        findings.append(Finding(word.lower(), "spelled", m.start(),
                                 sentence_at(where, m.start())))
     for start, end, body_start in masked.math:
         body = text[body_start:end]

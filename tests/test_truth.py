@@ -100,6 +100,8 @@ def test_spelled_out_results_are_found():
                     "agree to about nine digits, three orders of magnitude better.")
     assert [n for n, k in found if k == "spelled"] == ["eight", "nine", "three"], found
     assert numbers("Two layers, three neurons and one output.") == []
+    found = numbers("It is twice as fast, faster by a factor of ten, a tenfold gain.")
+    assert [n for n, k in found if k == "spelled"] == ["twice", "ten", "tenfold"], found
 
 
 def test_identifiers_with_digits_are_not_numerals():
