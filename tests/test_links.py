@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("MFNET_HTML") or ROOT / "_build" / "html").resolve()
 REQUIRED = os.environ.get("MFNET_REQUIRE_BUILT_BOOK", "") not in ("", "0")
 
 
