@@ -113,13 +113,13 @@ def _image_axes(n, columns, height_per_row, width=FULL_WIDTH):
     return fig, axes
 
 
-def digit_grid(images, labels, columns=10):
+def digit_grid(images, labels, columns=8):
     """Images (rows of 784 pixels) as 28 x 28 pictures, each titled with its label."""
     images = np.asarray(images)
-    fig, axes = _image_axes(len(images), columns, 0.85)
+    fig, axes = _image_axes(len(images), columns, 1.05 * 8 / columns)
     for ax, image, label in zip(axes.flat, images, labels):
         ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
-        ax.set_title(str(int(label)), fontsize=11, pad=2)
+        ax.set_title(str(int(label)), fontsize=16, pad=2)
     for ax in list(axes.flat)[len(images):]:
         ax.axis("off")
     fig.tight_layout(pad=0.3)
@@ -129,10 +129,10 @@ def digit_grid(images, labels, columns=10):
 def misclassified_digits(images, true, predicted, columns=6):
     """Misclassified images titled ``true → predicted`` (both computed by the chapter)."""
     images = np.asarray(images)
-    fig, axes = _image_axes(len(images), columns, 1.3)
+    fig, axes = _image_axes(len(images), columns, 1.4)
     for ax, image, t, p in zip(axes.flat, images, true, predicted):
         ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
-        ax.set_title(f"{int(t)} \u2192 {int(p)}", fontsize=12, pad=2)
+        ax.set_title(f"{int(t)} \u2192 {int(p)}", fontsize=16, pad=2)
     for ax in list(axes.flat)[len(images):]:
         ax.axis("off")
     fig.tight_layout(pad=0.3)
@@ -144,15 +144,16 @@ def first_layer_weights(W, n_units=16, columns=8):
 
     Column 0 (the bias) is left out; each image uses one symmetric colour scale
     (blue negative, red positive) shared by all units, so that strengths compare.
+    W may also be a difference of two weight matrices (what training changed).
     """
     plt = _plt()
     W = np.asarray(W, dtype=float)
     images = W[1:n_units + 1, 1:]
     scale = float(np.abs(images).max())
-    fig, axes = _image_axes(len(images), columns, 0.95)
+    fig, axes = _image_axes(len(images), columns, 0.9 * 8 / columns)
     for ax, (j, w) in zip(axes.flat, enumerate(images, start=1)):
         shown = ax.imshow(w.reshape(28, 28), cmap="RdBu_r", vmin=-scale, vmax=scale)
-        ax.set_title(f"j = {j}", fontsize=11, pad=2)
+        ax.set_title(f"j = {j}", fontsize=14, pad=2)
     fig.tight_layout(pad=0.3, rect=(0, 0, 0.9, 1))
     cax = fig.add_axes((0.92, 0.12, 0.02, 0.76))
     fig.colorbar(shown, cax=cax)
