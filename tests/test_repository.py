@@ -5,6 +5,22 @@
 * `_toc.yml` lists every page in `book/` and every page it lists exists.
 * `mfnet` builds as a wheel whose only dependency is numpy.
 * The workflows pass actionlint, when actionlint is installed (`python3 dev.py lint`).
+
+And the notebooks as a reader meets them (the numbers behind MAX_LINE are
+measured, see its comment):
+
+* every line of a code cell and of a stored text output (stream, text/plain)
+  is at most 79 characters (the hidden Colab set-up cell, one fixed text that
+  `tests/test_colab_setup.py` checks, is the one exception), and so is every
+  line of library code a chapter shows with `literalinclude`, which also names
+  its file in a `:caption:` and shows no tool noise (`# pragma`, reST roles);
+* code comments cite equations by number, never by internal label;
+* every chapter opens with `**Goal of this chapter.**` and ends with
+  `## Summary` and `## Exercises` (with at least one exercise);
+* glue calls (`record(`, `glue(`) only in cells tagged `remove-cell`;
+* every figure cell has `mystnb.figure.caption`, `mystnb.figure.name` and a
+  `mystnb.image.alt` that is a description, and the prose references the
+  figure with `{numref}`.
 """
 from __future__ import annotations
 
