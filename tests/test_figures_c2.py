@@ -169,3 +169,21 @@ def test_gradient_bars_draw_backprop_heights_and_finite_difference_markers():
     assert labels[0] == "$w^{[1]}_{10}$" and labels[-1] == "$w^{[2]}_{13}$"
     # what the figure shows: each marker on its bar (finite differences agree)
     assert np.allclose(marks, heights, rtol=1e-6, atol=1e-9)
+
+
+def test_layer_diagram_draws_the_linear_and_activation_blocks_of_chapter5():
+    """Chapter 5: Linear(3, 2) on a batch of 4, then Tanh."""
+    lin = mfnet.Linear(3, 2, rng=0)
+    lin.bias[:] = [0.5, -1.5]
+    A = mfnet.augment(np.random.default_rng(5).normal(size=(4, 3)))
+    Z = lin.forward(A)
+    out = mfnet.Tanh().forward(Z)
+    fig = shapes.layer_diagram([("$A$", A, "bias"), ("$Z = W A$", r"$W^\top \Delta$"),
+                                ("$Z$", Z, "bias"), ("$g(Z)$", "$g'$"), ("$A$", out, "bias")])
+    assert shape_labels(fig) == [shapes.shape_text(M.shape) for M in (A, Z, out)]
+    assert shape_labels(fig) == ["4 \u00d7 4", "3 \u00d7 4", "3 \u00d7 4"]
+    assert len(cells(fig)) == A.size + Z.size + out.size
+    grey = [c for c in cells(fig) if matplotlib.colors.to_hex(c.get_facecolor()) ==
+            shapes.BIAS.lower()]
+    assert len(grey) == 3 * 4          # row 0 of each block, which is ones
+    assert np.all(A[0] == 1) and np.all(Z[0] == 1) and np.all(out[0] == 1)
