@@ -20,7 +20,10 @@ NOTE = "#6A3D9A"
 def _setup(height, width=FULL_WIDTH):
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(width, height))
+    # drawn in coordinates of `width` inches, on a canvas 0.2 in narrower: the
+    # 0.1 in that savefig adds on each side keeps the PNG within FULL_WIDTH
+    scale = (FULL_WIDTH - 0.2) / FULL_WIDTH
+    fig = plt.figure(figsize=(width * scale, height * scale))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
     ax.set_ylim(-height, 0)
@@ -196,8 +199,8 @@ def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
 
     w_col, delta_next, W_next = map(np.asarray, (w_col, delta_next, W_next))
     n = len(delta_next)
-    fig, ax = _setup(3.9)
-    xj, xq = 0.55, 2.6
+    fig, ax = _setup(3.8)
+    xj, xq = 0.55, 2.35
     yq = [-0.9 - 1.2 * q for q in range(n)]
     yj = sum(yq) / n
     ax.add_patch(Circle((xj, yj), 0.3, fc="#FDDBC7", ec=INK, zorder=3))
@@ -223,15 +226,21 @@ def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
     ax.text(0.1, yq[-1] - 0.55,
             f"$\\delta^{{[l]}}_{{{j}}} = g'(z_{{{j}}}) \\sum_q w^{{[l+1]}}_{{q{j}}}"
             f"\\, \\delta^{{[l+1]}}_q$", ha="left", va="top", fontsize=FONT + 1)
-    ax.text(0.1, yq[-1] - 1.0, number(g_prime_j, digits), ha="left", va="top",
-            fontsize=FONT, color=NOTE, gid="g_prime_j")
-    ax.text(0.75, yq[-1] - 1.0, "\u00d7 (sum of weight \u00d7 error)", ha="left", va="top",
+    total = float(w_col @ delta_next)
+    parts = [(number(g_prime_j, digits), "g_prime_j"), ("\u00d7", None),
+             (number(total, digits), "sum_j"), ("=", None), (number(delta_j, digits), None)]
+    xt = 0.1
+    for text, gid in parts:
+        t = ax.text(xt, yq[-1] - 1.0, text, ha="left", va="top", fontsize=FONT, color=NOTE,
+                    gid=gid)
+        xt += (len(text) + 1) * 0.088
+    ax.text(0.1, yq[-1] - 1.3, "$g'(z)$ \u00d7 sum = error", ha="left", va="top",
             fontsize=FONT, color=NOTE)
     # (b) the transpose: W^[l+1]^T (rows j = 0..n_l) times the error column
     WT = W_next.T
     rows_, cols_ = WT.shape
     cw, ch = 0.62, 0.3
-    x0, y0 = 3.55, -0.75
+    x0, y0 = 3.5, -0.75
     ax.text(x0 - 0.05, -0.15, "(b) all neurons: $W^{[l+1]\\top} \\delta^{[l+1]}$", ha="left",
             va="top", fontsize=FONT + 1)
     for r in range(rows_):
@@ -242,15 +251,15 @@ def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
                                        ec="none", zorder=1))
             ax.text(xc, yc, number(WT[r, c], 2), ha="center", va="center", fontsize=FONT,
                     color="#999999" if r == 0 else INK, gid=f"WT:{r}:{c}")
-    xd = x0 + (cols_ - 1) * cw + 0.45
+    xd = x0 + (cols_ - 1) * cw + 0.4
     ymid = y0 - (rows_ - 1) * ch / 2
     for c in range(1, cols_):
         yc = ymid + ((cols_ - 2) / 2 - (c - 1)) * ch
         ax.text(xd, yc, number(delta_next[c - 1], 2), ha="center", va="center",
                 fontsize=FONT, color=BACKWARD, gid=f"col:{c}")
-    ax.text(xd - 0.4, ymid, "\u00d7", ha="center", va="center", fontsize=FONT)
-    ax.text(xd + 0.42, ymid, "=", ha="center", va="center", fontsize=FONT)
-    xr = xd + 0.95
+    ax.text(xd - 0.38, ymid, "\u00d7", ha="center", va="center", fontsize=FONT)
+    ax.text(xd + 0.45, ymid, "=", ha="center", va="center", fontsize=FONT)
+    xr = xd + 1.0
     for r in range(rows_):
         yc = y0 - r * ch
         if r == j:
@@ -258,8 +267,8 @@ def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
                                    zorder=1))
         ax.text(xr, yc, number(WT[r, 1:] @ delta_next, 3), ha="center", va="center",
                 fontsize=FONT, color="#999999" if r == 0 else INK, gid=f"WTd:{r}")
-    ax.text(x0, y0 - rows_ * ch - 0.05, f"row {j} of the transpose holds the weights\n"
-            f"leaving neuron {j}: the sum in (a)", ha="left", va="top", fontsize=FONT,
+    ax.text(x0, y0 - rows_ * ch - 0.05, f"row {j} of the transpose holds\nthe weights "
+            f"leaving neuron {j}:\nthe sum in (a)", ha="left", va="top", fontsize=FONT,
             color=NOTE)
     return fig
 
@@ -297,3 +306,34 @@ def chain_from_arrays(A0, Y, W1, W2, A1, Z1, Z2, A2, J, dA2, D2, dA1, D1, dW1, d
                          da2=dA2[1, 0], dz2=D2[1, 0], da1=dA1[1, 0], dz1=D1[1, 0],
                          dw1=dW1[1, 1], db1=dW1[1, 0], dw2=dW2[1, 1], db2=dW2[1, 0],
                          dx=dA0[1, 0], digits=digits)
+
+
+def fd_step_plot(eps_values, errors, used=1e-6):
+    """The accuracy of centred finite differences against the step (chapter 3); the figure.
+
+    ``errors[i]``: the normwise relative error of the finite-difference
+    gradient with step ``eps_values[i]`` against an exact gradient. Two grey
+    reference lines of slope 2 (truncation) and -1 (rounding) pass through
+    the first and the last point; a red line marks the step ``used``.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .style import COLORS
+
+    eps_values, errors = np.asarray(eps_values), np.asarray(errors)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.2))
+    ax.loglog(eps_values, errors, "o-", color=COLORS[0],
+              label="finite differences vs index formulas")
+    ax.loglog(eps_values, errors[0] * (eps_values / eps_values[0]) ** 2, ":", color="gray",
+              label=r"slope of $\varepsilon^2$ (truncation)")
+    ax.loglog(eps_values, errors[-1] * eps_values[-1] / eps_values, "--", color="gray",
+              label=r"slope of $1/\varepsilon$ (rounding)")
+    exponent = int(np.round(np.log10(used)))
+    ax.axvline(used, color=BACKWARD, lw=1.0,
+               label=rf"$\varepsilon = 10^{{{exponent}}}$, used above")
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel("normwise relative error")
+    ax.set_ylim(errors.min() / 10, errors.max() * 1e3)
+    ax.legend(loc="upper left")
+    return fig

@@ -208,7 +208,10 @@ def layer_panels(panels, digits: int | None = None, width: float = FULL_WIDTH,
         height = max(tail_span, head_span) + _ROW + 0.75
         layouts.append((n_in, n_out, head_step, tail_span, head_span, height))
     total = sum(h for *_, h in layouts) + (0.4 if suptitle else 0)
-    fig = plt.figure(figsize=(width, total))
+    # drawn in coordinates of `width` inches on a canvas 0.2 in narrower: with
+    # the 0.1 in that savefig adds on each side the PNG stays within `width`
+    scale = (width - 0.2) / width
+    fig = plt.figure(figsize=(width * scale, total * scale))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
     ax.set_ylim(-total, 0)

@@ -204,3 +204,138 @@ def test_signal_flow_backward_figure_draws_errors_and_head_times_tail_gradients(
                                           D[l][j, 0] * A[l][k, 0])
                 checked += 1
     assert checked == len(drawn) == (2 + 1 + 3) + (3 + 2 + 8) + (2 + 3 + 9)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 3: circuits and the fan-out (three significant digits)
+# ---------------------------------------------------------------------------
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _central(f, x, k, eps=1e-6):
+    """Centred difference of f at the vector x in coordinate k (plain Python)."""
+    up, down = list(x), list(x)
+    up[k] += eps
+    down[k] -= eps
+    return (f(up) - f(down)) / (2 * eps)
+
+
+def test_neuron_circuit_draws_values_gradients_and_local_times_upstream():
+    from mfnet_book import circuits
+
+    # the chapter's neuron: b, w1, w2 = 0.1, 0.8, -1.2; x = (1.5, -0.5); y = 0.2
+    lin, sig, mse = mfnet.Linear(2, 1), mfnet.Sigmoid(), mfnet.MSE()
+    lin.W = np.array([[1.0, 0.0, 0.0], [0.1, 0.8, -1.2]])
+    A0 = mfnet.augment(np.array([[1.5, -0.5]]))
+    Y = mfnet.augment(np.array([0.2]))
+    Z = lin.forward(A0)
+    A = sig.forward(Z)
+    J = mse.forward(A, Y)
+    dA = mse.backward()
+    D = sig.backward(dA)
+    dA0 = lin.backward(D)
+    fig = circuits.neuron_from_arrays(A0, Y, lin.W, Z, A, J, dA, D, lin.dW.copy(), dA0)
+    drawn = circuits.drawn_numbers(fig)
+
+    # independent: the loss as a plain function of (b, w1, w2, x1, x2)
+    def loss(p):
+        b, w1, w2, x1, x2 = p
+        return 0.5 * (_sigmoid(b + w1 * x1 + w2 * x2) - 0.2) ** 2
+
+    p = [0.1, 0.8, -1.2, 1.5, -0.5]
+    grads = dict(zip(["b", "w1", "w2", "x1", "x2"], (_central(loss, p, k) for k in range(5))))
+    for name, g in grads.items():
+        assert _close_to_3_digits(drawn[f"grad:{name}"], g), name
+    z = 0.1 + 0.8 * 1.5 - 1.2 * -0.5
+    a = float(_sigmoid(z))
+    assert _close_to_3_digits(drawn["value:z"], z)
+    assert _close_to_3_digits(drawn["value:a"], a)
+    assert _close_to_3_digits(drawn["value:J"], loss(p))
+    assert _close_to_3_digits(drawn["grad:z"], grads["b"])        # dJ/dz = dJ/db
+    assert _close_to_3_digits(drawn["grad:a"], a - 0.2)
+    # local x upstream: sigma'(z) and dJ/da at the sigma gate, x_k at the products
+    assert _close_to_3_digits(drawn["local:sig"], a * (1 - a))
+    assert _close_to_3_digits(drawn["up:sig"], a - 0.2)
+    assert _close_to_3_digits(drawn["local:mul1"], 1.5)
+    assert _close_to_3_digits(drawn["up:mul1"], grads["b"])
+
+
+def test_chain_circuit_draws_the_two_layer_chain_rule():
+    from mfnet_book import circuits
+
+    chain = mfnet.mlp([1, 1, 1], activation="tanh", output="sigmoid")
+    lin1, tanh, lin2, sig = chain.layers
+    lin1.W = np.array([[1.0, 0.0], [0.5, -1.5]])
+    lin2.W = np.array([[1.0, 0.0], [0.3, 2.0]])
+    A0, Y = mfnet.augment(np.array([[1.0]])), mfnet.augment(np.array([1.0]))
+    mse = mfnet.MSE()
+    Z1 = lin1.forward(A0)
+    A1 = tanh.forward(Z1)
+    Z2 = lin2.forward(A1)
+    A2 = sig.forward(Z2)
+    J = mse.forward(A2, Y)
+    dA2 = mse.backward()
+    D2 = sig.backward(dA2)
+    dA1 = lin2.backward(D2)
+    D1 = tanh.backward(dA1)
+    dA0 = lin1.backward(D1)
+    fig = circuits.chain_from_arrays(A0, Y, lin1.W, lin2.W, A1, Z1, Z2, A2, J, dA2, D2, dA1,
+                                     D1, lin1.dW.copy(), lin2.dW.copy(), dA0)
+    drawn = circuits.drawn_numbers(fig)
+
+    def loss(p):
+        x, w1, b1, w2, b2 = p
+        return 0.5 * (_sigmoid(b2 + w2 * np.tanh(b1 + w1 * x)) - 1.0) ** 2
+
+    p = [1.0, -1.5, 0.5, 2.0, 0.3]
+    for k, name in enumerate(["x", "w1", "b1", "w2", "b2"]):
+        assert _close_to_3_digits(drawn[f"grad:{name}"], _central(loss, p, k)), name
+    a1 = np.tanh(0.5 - 1.5)
+    assert _close_to_3_digits(drawn["value:a1"], a1)
+    assert _close_to_3_digits(drawn["value:J"], loss(p))
+    # at the tanh gate: local 1 - a1^2 times upstream dJ/da1 = w2 * delta2
+    assert _close_to_3_digits(drawn["local:tanh"], 1 - a1 ** 2)
+    delta2 = _central(loss, p, 4)                     # dJ/db2 = delta2
+    assert _close_to_3_digits(drawn["up:tanh"], 2.0 * delta2)
+    assert _close_to_3_digits(drawn["grad:z1"], _central(loss, p, 2))
+
+
+def test_fanout_draws_the_sum_and_the_transposed_product():
+    from mfnet_book import circuits
+
+    # the chapter's test network and its first sample
+    rng = np.random.default_rng(3)
+    model = mfnet.mlp([3, 4, 2], activation="tanh", output="sigmoid", rng=rng)
+    for layer in model.linear_layers:
+        W = layer.W.copy()
+        W[1:, 0] = rng.uniform(-0.5, 0.5, size=layer.out_features)
+        layer.W = W
+    X = rng.normal(size=(5, 3))
+    A0, Y = mfnet.augment(X), mfnet.augment(rng.uniform(size=(5, 2)))
+    W1, W2 = (np.array(w) for w in model.weights())
+    # independent: the formulas written out in numpy
+    A1 = np.vstack([np.ones((1, 5)), np.tanh((W1 @ A0)[1:])])
+    A2 = _sigmoid(W2 @ A1)[1:]
+    D2 = (A2 - Y[1:]) / 5 * A2 * (1 - A2)                 # (3.10), MSE, m = 5
+    D1 = (W2[1:, 1:].T @ D2) * (1 - A1[1:] ** 2)          # (3.11)
+    loss = mfnet.MSE()
+    loss.forward(model.forward(A0), Y)
+    grad, deltas = loss.backward(), []
+    for layer in reversed(model.layers):
+        grad = layer.backward(grad)
+        if isinstance(layer, mfnet.Activation):
+            deltas.insert(0, grad)
+    j, i = 1, 0
+    fig = circuits.fanout(j, W2[1:, j], deltas[1][1:, i], 1 - A1[j, i] ** 2,
+                          deltas[0][j, i], W2)
+    drawn = circuits.drawn_numbers(fig)
+    assert _close_to_3_digits(drawn["delta_j"], D1[j - 1, i])
+    for q in (1, 2):
+        assert _close_to_3_digits(drawn[f"delta_next:{q}"], D2[q - 1, i])
+        assert _close_to_3_digits(drawn[f"w:{q}"], W2[q, j])
+    assert _close_to_3_digits(drawn["sum_j"], W2[1:, j] @ D2[:, i])
+    assert _close_to_3_digits(drawn["g_prime_j"], 1 - A1[j, i] ** 2)
+    for r in range(5):                                    # the column W^T delta
+        assert _close_to_3_digits(drawn[f"WTd:{r}"], W2[1:, r] @ D2[:, i])
