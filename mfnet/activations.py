@@ -59,7 +59,8 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 class Activation(Layer):
-    """Base class: subclasses define ``_g(Z1)`` and ``_grad(dA1)`` on the feature rows.
+    """Base class: subclasses define ``_g(Z1)`` and ``_grad(dA1)`` on the
+    feature rows.
 
     Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); row 0 of A equals row 0 of Z,
     row 0 of dJ/dZ is zero. Derived in ``book/04_backprop_matrix.ipynb``,
@@ -78,8 +79,9 @@ class Activation(Layer):
         if type(Z) is not np.ndarray or Z.dtype != np.float64:
             Z = np.asarray(Z, dtype=np.float64)
         if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
-            raise ValueError(f"{self._label()}: expected input Z of shape (n + 1, m) with n >= 1 "
-                             f"and m >= 1, got shape {Z.shape}")
+            raise ValueError(f"{self._label()}: expected input Z of shape (n "
+                             "+ 1, m) with n >= 1 and m >= 1, got shape "
+                             f"{Z.shape}")
         A = np.empty(Z.shape)
         A[0] = Z[0]  # the row of ones carried over
         A[1:] = self._g(Z[1:])
@@ -89,11 +91,13 @@ class Activation(Layer):
     def backward(self, dA: np.ndarray) -> np.ndarray:
         """dJ/dZ = dJ/dA * g'(Z) on rows 1.., row 0 zero."""
         if self.A is None:
-            raise RuntimeError(f"{self._label()}: backward called before forward")
+            raise RuntimeError(f"{self._label()}: backward called before "
+                               "forward")
         dA = self._check_rows(dA, self.A.shape[0], "gradient dA")
         if dA.shape != self.A.shape:
-            raise ValueError(f"{self._label()}: gradient dA has shape {dA.shape} but the forward "
-                             f"output had shape {self.A.shape}")
+            raise ValueError(f"{self._label()}: gradient dA has shape "
+                             f"{dA.shape} but the forward output had shape "
+                             f"{self.A.shape}")
         dZ = np.empty(dA.shape)
         dZ[0] = 0.0  # no gradient reaches row 0
         dZ[1:] = self._grad(dA[1:])
@@ -109,7 +113,8 @@ class Activation(Layer):
 class Identity(Activation):
     """g(z) = z, g'(z) = 1.
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
+    ``book/08_activations.ipynb``.
     """
 
     def _g(self, Z1):
@@ -120,9 +125,11 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
-    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0, as in PyTorch).
+    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0,
+    as in PyTorch).
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
+    ``book/08_activations.ipynb``.
     """
 
     def _g(self, Z1):
@@ -133,9 +140,11 @@ class ReLU(Activation):
 
 
 class Sigmoid(Activation):
-    """g(z) = 1 / (1 + e^{-z}) (stable form, see :func:`sigmoid`), g'(z) = g(z) (1 - g(z)).
+    """g(z) = 1 / (1 + e^{-z}) (the stable form `sigmoid`),
+    g'(z) = g(z) (1 - g(z)).
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
+    ``book/08_activations.ipynb``.
     """
 
     def _g(self, Z1):
@@ -149,7 +158,8 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2.
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
+    ``book/08_activations.ipynb``.
     """
 
     def _g(self, Z1):
@@ -161,13 +171,16 @@ class Tanh(Activation):
 
 
 class Softmax(Activation):
-    """Column-wise softmax over the feature rows (max-shifted, see :func:`softmax`).
+    """Column-wise softmax over the feature rows (max-shifted, see
+    `softmax`).
 
     Its Jacobian for one column a is diag(a) - a a^T, so the backward pass,
     column by column and vectorised, is dJ/dz = a * (dJ/da - a . dJ/da).
-    With :class:`mfnet.CrossEntropy` this equals the fused
-    :class:`mfnet.SoftmaxCrossEntropy` step (A - Y) / m (``book/07_losses.ipynb``).
-    Shapes: Z, A, dJ/dA, dJ/dZ all (k + 1, m); every column of A[1:] sums to 1.
+    With `mfnet.CrossEntropy` this equals the fused
+    `mfnet.SoftmaxCrossEntropy` step (A - Y) / m
+    (``book/07_losses.ipynb``).
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); every column of A[1:] sums
+    to 1.
     """
 
     def _g(self, Z1):

@@ -30,7 +30,8 @@ def number_in(value, name: str, low: float, high: float = math.inf, *,
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number, got {value!r}") from None
+        raise TypeError(f"{name} must be a real number, got "
+                        f"{value!r}") from None
     above = x >= low if low_closed else x > low
     if not (above and x < high and math.isfinite(x)):
         if high == math.inf:

@@ -13,7 +13,7 @@ class Layer:
     backward(dOut): gradient with respect to the output, shape (n_out + 1, m)
         -> gradient with respect to the input, shape (n_in + 1, m)
 
-    ``name`` appears in every error message; :class:`mfnet.Sequential`
+    ``name`` appears in every error message; `mfnet.Sequential`
     sets it to the layer's position (for example ``"layer 2 Linear(3, 2)"``).
     Introduced in ``book/05_layers.ipynb``.
     """

@@ -2,6 +2,8 @@
 (``book/05_layers.ipynb``)."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .checks import whole_number
@@ -10,16 +12,27 @@ from .layer import Layer
 
 __all__ = ["Linear", "Weights"]
 
+_refcount = getattr(sys, "getrefcount", None)  # None outside CPython
 
-def _first_row(x, shape):
+
+def _first_row(x, rows: int):
     """The part of an operand of an in-place operation that lands on row 0."""
-    if np.ndim(x) == 2 and np.shape(x)[0] in (1, shape[0]):
+    if type(x) is np.ndarray and x.ndim == 2 and x.shape[0] in (1, rows):
         return x[0]
+    if np.ndim(x) == 2 and np.shape(x)[0] in (1, rows):
+        return np.asarray(x)[0]
     return x  # a scalar or a 1-D array broadcasts along the rows
 
 
+def _short(row: np.ndarray) -> str:
+    """Row 0 for a message: at most four entries."""
+    text = np.array2string(row[:4], precision=4)
+    return text[:-1] + " ...]" if row.size > 4 else text
+
+
 class Weights(np.ndarray):
-    """What ``Linear.W`` returns: a numpy view of the weights with row 0 guarded.
+    """What ``Linear.W`` returns: a numpy view of the weights with row 0
+    guarded.
 
     It reads, prints and computes like a plain array (every result is a
     plain ``np.ndarray``), and in-place writes go straight into the
@@ -40,11 +53,13 @@ class Weights(np.ndarray):
     _owner = "Linear"
 
     def _check_first_row(self, row) -> None:
-        row = np.broadcast_to(row, self.shape[1:])
-        if row[0] != 1.0 or np.any(row[1:]):
+        if row.shape != self.shape[1:]:  # a scalar or a broadcast row
+            row = np.broadcast_to(row, self.shape[1:])
+        if row[0] != 1.0 or row[1:].any():
+            shown = _short(row)
             raise ValueError(
                 f"{self._owner}: row 0 of W must stay (1, 0, ..., 0) so "
-                f"that the bias row survives; this would make it {row}. "
+                f"that the bias row survives; this would make it {shown}. "
                 "Nothing was changed. Change only the weight rows, W[1:] "
                 "(or layer.weight and layer.bias).")
 
@@ -57,7 +72,7 @@ class Weights(np.ndarray):
                      for o in out)
         guarded = [o for o in out if isinstance(o, Weights) and o._guard]
         if guarded and method == "__call__" and len(out) == 1:
-            rows = [_first_row(x, self.shape) for x in args]
+            rows = [_first_row(x, self.shape[0]) for x in args]
             guarded[0]._check_first_row(ufunc(*rows, **kwargs))
         elif guarded:  # rare (reduce, at, several outputs): via a copy
             result = getattr(ufunc, method)(*args, **kwargs)
@@ -91,6 +106,16 @@ class Weights(np.ndarray):
             args[0][...] = src
             return None
         return super().__array_function__(func, types, args, kwargs)
+
+    def __isub__(self, other):
+        # The update every loop writes, W -= lr * dW: check row 0 only.
+        plain = self.view(np.ndarray)
+        if (not self._guard or type(other) is not np.ndarray
+                or other.shape != plain.shape):
+            return super().__isub__(other)
+        self._check_first_row(plain[0] - other[0])
+        np.subtract(plain, other, out=plain)
+        return self
 
     def fill(self, value) -> None:
         self[...] = value
@@ -180,7 +205,7 @@ class Linear(Layer):
         if value[0, 0] != 1.0 or np.any(value[0, 1:]):
             raise ValueError(
                 f"{self._label()}: row 0 of W must be (1, 0, ..., 0) so "
-                f"that the bias row survives; got {value[0]}")
+                f"that the bias row survives; got {_short(value[0])}")
         if not np.isfinite(value).all():
             raise ValueError(f"{self._label()}: W contains NaN or infinity")
         self._W[...] = value  # a copy into the layer's own buffer
@@ -217,7 +242,19 @@ class Linear(Layer):
                 f"{self._label()}: gradient Delta has {Delta.shape[1]} "
                 f"samples but the forward input had {self.A.shape[1]} "
                 f"(shapes {Delta.shape} and {self.A.shape})")
-        self.dW = Delta @ self.A.T
+        # Row 0 of Delta is zero, so row 0 of dW is zero and W^T Delta
+        # gets nothing from row 0 of W: only rows 1.. are multiplied.
+        D1 = Delta[1:]
+        dW = self.dW
+        # Reuse the last dW's memory only when nothing outside this layer
+        # refers to it (CPython's reference count: the attribute, the local
+        # name, the call's argument); a dW you kept is never overwritten.
+        if (_refcount is None or _refcount(dW) > 3
+                or type(dW) is not np.ndarray or dW.shape != self._W.shape):
+            dW = np.empty(self._W.shape)
+        dW[0] = 0.0
+        np.matmul(D1, self.A.T, out=dW[1:])
+        self.dW = dW
         if input_grad:
-            return self._W.T @ Delta
+            return self._W[1:].T @ D1
         return None

@@ -181,10 +181,9 @@ class SoftmaxCrossEntropy(Loss):
             E = np.exp(shifted)
         sums = E.sum(axis=0, keepdims=True)
         log_p = shifted - np.log(sums)  # log softmax (log-sum-exp)
-        self.A1 = E / sums              # softmax, kept for backward
-        self.Y = Y
-        m = Z.shape[1]
-        return -float((Y[1:] * log_p).sum()) / m
+        E /= sums                       # softmax, kept for backward
+        self.A1, self.Y = E, Y
+        return -float(np.vdot(Y[1:], log_p)) / Z.shape[1]
 
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
@@ -192,8 +191,10 @@ class SoftmaxCrossEntropy(Loss):
         m = Y.shape[1]
         grad = np.empty(Y.shape)
         grad[0] = 0.0  # row 0 carries no gradient
-        Y1 = Y[1:]
-        grad[1:] = (self.A1 * Y1.sum(axis=0, keepdims=True) - Y1) / m
+        Y1, G1 = Y[1:], grad[1:]
+        np.multiply(self.A1, Y1.sum(axis=0), out=G1)
+        G1 -= Y1
+        G1 /= m
         return grad
 
     @staticmethod

@@ -1,38 +1,72 @@
-"""Metrics on class labels or on regression values (``book/10_regression_california.ipynb``,
+"""Metrics on class labels or on regression values
+(``book/10_regression_california.ipynb``,
 ``book/11_classification_mnist.ipynb``).
 
 Classification metrics take 1-D integer label arrays of shape (m,)
-(``mfnet.labels(output)`` turns a network output into labels); regression
-metrics take arrays of equal shape, e.g. ``mfnet.strip(output)``.
+(``mfnet.labels(output)`` or ``mfnet.predict_labels(model, X)`` give
+them); regression metrics take arrays of equal shape, e.g.
+``mfnet.strip(output)``. All take (y_true, y_pred), as scikit-learn's do,
+and `mfnet.fit` calls them so.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["accuracy", "confusion_matrix", "precision_recall_f1", "one_vs_rest_accuracy",
-           "mse", "rmse", "r2"]
+__all__ = ["accuracy", "confusion_matrix", "precision_recall_f1",
+           "one_vs_rest_accuracy", "mse", "rmse", "r2"]
 
 
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"metrics: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+        raise ValueError(f"metrics: y_true has shape {y_true.shape} but "
+                         f"y_pred has shape {y_pred.shape}")
     if y_true.size == 0:
         raise ValueError("metrics: empty arrays")
     return y_true, y_pred
 
 
+def _labels(name: str, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays as 1-D whole-number labels, or a ValueError that says how
+    to get labels from network outputs."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    for what, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.ndim != 1:
+            raise ValueError(
+                f"{name}: {what} must be class labels of shape (m,), got "
+                f"shape {y.shape}; turn network outputs into labels with "
+                "mfnet.labels(output) or mfnet.predict_labels(model, X)")
+        if y.dtype.kind not in "iub" and not (
+                y.dtype.kind == "f" and np.all(y == np.round(y))):
+            raise ValueError(
+                f"{name}: {what} must hold whole-number class labels, got "
+                f"values such as {y[y != np.round(y)][:1]} (probabilities "
+                "or scores?); threshold them with mfnet.labels(out, "
+                "threshold=...) first")
+    return _pair(y_true, y_pred)
+
+
 def accuracy(y_true, y_pred) -> float:
-    """Fraction of samples whose predicted class is the true class."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    """Fraction of samples whose predicted class is the true class.
+
+    y_true, y_pred : class labels of shape (m,).
+    """
+    y_true, y_pred = _labels("accuracy", y_true, y_pred)
     return float(np.mean(y_true == y_pred))
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    """C[i, j] = number of samples of true class i predicted as class j; shape (k, k), int64."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    k = int(max(y_true.max(), y_pred.max())) + 1 if n_classes is None else n_classes
-    if min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= k:
+def confusion_matrix(y_true, y_pred,
+                     n_classes: int | None = None) -> np.ndarray:
+    """C[i, j] = number of samples of true class i predicted as class j.
+
+    y_true, y_pred : class labels of shape (m,). Returns shape (n, n),
+    int64, with n = n_classes or the largest label + 1.
+    """
+    y_true, y_pred = _labels("confusion_matrix", y_true, y_pred)
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
+    hi = int(max(y_true.max(), y_pred.max()))
+    k = hi + 1 if n_classes is None else n_classes
+    if min(y_true.min(), y_pred.min()) < 0 or hi >= k:
         raise ValueError(f"confusion_matrix: labels must lie in 0..{k - 1}")
     C = np.zeros((k, k), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
@@ -40,7 +74,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 
 
 def precision_recall_f1(y_true, y_pred, average: str = "macro",
-                        n_classes: int | None = None) -> tuple[float, float, float]:
+                        n_classes: int | None = None
+                        ) -> tuple[float, float, float]:
     """Precision, recall and F1 over one-vs-rest problems, one per class.
 
     average="micro" pools true/false positives and false negatives of all
@@ -58,7 +93,8 @@ def precision_recall_f1(y_true, y_pred, average: str = "macro",
         f = 2 * p * r / (p + r) if p + r > 0 else 0.0
         return float(p), float(r), float(f)
     if average != "macro":
-        raise ValueError(f"precision_recall_f1: average must be 'micro' or 'macro', got {average!r}")
+        raise ValueError("precision_recall_f1: average must be 'micro' or "
+                         f"'macro', got {average!r}")
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
         r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
@@ -66,12 +102,15 @@ def precision_recall_f1(y_true, y_pred, average: str = "macro",
     return float(p.mean()), float(r.mean()), float(f.mean())
 
 
-def one_vs_rest_accuracy(y_true, y_pred, n_classes: int | None = None) -> float:
-    """(TP + TN) / (TP + TN + FP + FN) pooled over the k one-vs-rest problems.
+def one_vs_rest_accuracy(y_true, y_pred,
+                         n_classes: int | None = None) -> float:
+    """(TP + TN) / (TP + TN + FP + FN) pooled over the n one-vs-rest
+    problems (n classes).
 
-    Every wrong prediction is one FP and one FN, while each correct or wrong
-    sample adds k - 2 or k - 1 true negatives, so this is 1 - 2 (1 - accuracy) / k:
-    with ten classes it looks high even for a poor classifier.
+    A correct sample is a TP in its class's problem and a TN in the other
+    n - 1; a wrong one is an FN and an FP and a TN in the other n - 2. So
+    this is 1 - 2 (1 - accuracy) / n: with ten classes it looks high even
+    for a poor classifier.
     """
     C = confusion_matrix(y_true, y_pred, n_classes)
     k, m = C.shape[0], C.sum()
@@ -82,22 +121,25 @@ def one_vs_rest_accuracy(y_true, y_pred, n_classes: int | None = None) -> float:
 
 
 def mse(y_true, y_pred) -> float:
-    """Mean of the squared errors over all entries (PyTorch's MSELoss convention)."""
+    """Mean of the squared errors over all entries (PyTorch's MSELoss
+    convention); arrays of equal shape."""
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean((np.asarray(y_pred, float) - y_true) ** 2))
 
 
 def rmse(y_true, y_pred) -> float:
-    """Square root of :func:`mse`, in the units of the target."""
+    """Square root of `mse`, in the units of the target."""
     return float(np.sqrt(mse(y_true, y_pred)))
 
 
 def r2(y_true, y_pred) -> float:
-    """Coefficient of determination 1 - SS_res / SS_tot (over all entries)."""
+    """Coefficient of determination 1 - SS_res / SS_tot (over all
+    entries); arrays of equal shape."""
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = np.asarray(y_true, dtype=np.float64)
     ss_res = np.sum((y_true - y_pred) ** 2)
     ss_tot = np.sum((y_true - y_true.mean()) ** 2)
     if ss_tot == 0:
-        raise ValueError("r2: y_true is constant, so R^2 is undefined (it divides by the variance of y_true)")
+        raise ValueError("r2: y_true is constant, so R^2 is undefined (it "
+                         "divides by the variance of y_true)")
     return float(1.0 - ss_res / ss_tot)

@@ -46,20 +46,24 @@ class SGD:
         self.layers = _linear_layers(model, "SGD")
         self.velocity = ([np.zeros(layer._W.shape) for layer in self.layers]
                          if self.momentum else None)
+        self._step = [np.empty(layer._W.shape) for layer in self.layers]
 
     def step(self) -> None:
         # layer._W is the plain buffer behind the guarded view layer.W; dW
-        # has row 0 zero, so row 0 of W stays (1, 0, ..., 0).
+        # has row 0 zero, so row 0 of W stays (1, 0, ..., 0). The step
+        # lr * dW goes into a buffer made once.
         lr = self.lr
         if self.velocity is None:
-            for layer in self.layers:
-                layer._W -= lr * layer.dW
+            for layer, step in zip(self.layers, self._step):
+                np.multiply(layer.dW, lr, out=step)
+                layer._W -= step
         else:
             mu = self.momentum
-            for layer, v in zip(self.layers, self.velocity):
+            for layer, v, step in zip(self.layers, self.velocity, self._step):
                 v *= mu
                 v += layer.dW
-                layer._W -= lr * v
+                np.multiply(v, lr, out=step)
+                layer._W -= step
 
 
 class Adam:

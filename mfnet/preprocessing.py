@@ -2,9 +2,9 @@
 
 Used by ``book/10_regression_california.ipynb`` (and
 ``book/11_classification_mnist.ipynb`` for validation splits). Like the
-loaders in :mod:`mfnet.datasets`, these functions work on ordinary arrays
+loaders in `mfnet.datasets`, these functions work on ordinary arrays
 with **samples as rows** (``X`` of shape ``(m, n)``, ``y`` of shape ``(m,)``
-or ``(m, k)``); convert to mfnet's layout with :func:`mfnet.augment`
+or ``(m, k)``); convert to mfnet's layout with `mfnet.augment`
 afterwards.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ __all__ = ["train_test_split", "Standardizer"]
 
 
 def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
-    """Shuffle the samples (rows) and split them into a training and a test part.
+    """Shuffle the samples (rows) and split them into a training and a test
+    part.
 
     X : array of shape (m, ...) -- samples as rows.
     y : array of shape (m, ...) -- the targets or labels of the same samples.
@@ -31,30 +32,31 @@ def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
-        raise ValueError(f"train_test_split: X and y need the same number of samples (rows), "
-                         f"got shapes {X.shape} and {y.shape}")
+        raise ValueError("train_test_split: X and y need the same number of "
+                         f"samples (rows), got shapes {X.shape} and {y.shape}")
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"train_test_split: test_fraction must be between 0 and 1, "
-                         f"got {test_fraction}")
+        raise ValueError("train_test_split: test_fraction must be between 0 "
+                         f"and 1, got {test_fraction}")
     m = X.shape[0]
     n_test = int(round(test_fraction * m))
     if not 0 < n_test < m:
-        raise ValueError(f"train_test_split: test_fraction={test_fraction} of {m} samples "
-                         f"leaves an empty training or test part")
+        raise ValueError(f"train_test_split: test_fraction={test_fraction} of "
+                         f"{m} samples leaves an empty training or test part")
     order = np.random.default_rng(rng).permutation(m)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 
 
 class Standardizer:
-    """Shift and scale each column (feature) to mean 0 and standard deviation 1.
+    """Shift and scale each column (feature) to mean 0 and standard deviation
+    1.
 
     Fit on the training samples only, then apply the same transformation to
     validation and test samples: their statistics must not leak into the
     model. Works on arrays of shape (m, n) (samples as rows) and on 1-D
     targets of shape (m,). Used in ``book/10_regression_california.ipynb``.
 
-    Attributes after :meth:`fit`: ``mean_`` and ``scale_`` (population
+    Attributes after `fit`: ``mean_`` and ``scale_`` (population
     standard deviation, ``ddof=0``; a constant column gets scale 1 so it maps
     to 0 instead of dividing by zero), both of shape ``X.shape[1:]``.
     An error measured on standardised targets converts back to the original
@@ -66,10 +68,12 @@ class Standardizer:
         self.scale_ = None
 
     def fit(self, X) -> "Standardizer":
-        """Compute the column means and standard deviations of X (m, n); returns self."""
+        """Compute the column means and standard deviations of X (m, n);
+        returns self."""
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 0 or X.shape[0] == 0:
-            raise ValueError(f"Standardizer.fit: need at least one sample, got shape {X.shape}")
+            raise ValueError("Standardizer.fit: need at least one sample, got "
+                             f"shape {X.shape}")
         if not np.isfinite(X).all():
             raise ValueError("Standardizer.fit: data contains NaN or infinity")
         self.mean_ = X.mean(axis=0)
@@ -79,11 +83,13 @@ class Standardizer:
 
     def _check(self, X, name):
         if self.mean_ is None:
-            raise RuntimeError(f"Standardizer.{name}: call fit on the training data first")
+            raise RuntimeError(f"Standardizer.{name}: call fit on the "
+                               "training data first")
         X = np.asarray(X, dtype=np.float64)
         if X.shape[1:] != self.mean_.shape:
-            raise ValueError(f"Standardizer.{name}: fitted on samples of shape {self.mean_.shape}, "
-                             f"got data of shape {X.shape}")
+            raise ValueError(f"Standardizer.{name}: fitted on samples of "
+                             f"shape {self.mean_.shape}, got data of shape "
+                             f"{X.shape}")
         return X
 
     def transform(self, X) -> np.ndarray:

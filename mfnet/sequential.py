@@ -80,7 +80,8 @@ _ACTIVATIONS = {"identity": activations.Identity, "relu": activations.ReLU,
 
 def mlp(sizes: list[int], activation: str = "tanh", output: str | None = None,
         rng: np.random.Generator | int | None = 0) -> Sequential:
-    """A fully-connected network ``Linear, g, Linear, g, ..., Linear[, output]``.
+    """A fully-connected network ``Linear, g, Linear, g, ..., Linear[,
+    output]``.
 
     sizes : [n_0, n_1, ..., n_L] feature counts without the bias (ints
         >= 1), e.g. [784, 32, 16, 10].

@@ -18,23 +18,28 @@ __all__ = ["augment", "strip", "one_hot", "labels", "as_tensor",
 
 
 def as_tensor(data, name: str = "input") -> np.ndarray:
-    """Return ``data`` as a 2-D float64 array (integers and lists are converted).
+    """Return ``data`` as a 2-D float64 array (integers and lists are
+    converted).
 
     Raises ``ValueError`` naming ``name`` when the data is not 2-D, has no
     samples, or contains NaN or infinity.
     """
     arr = np.asarray(data, dtype=np.float64)
     if arr.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D array of shape (features + 1, samples), "
-                         f"got shape {arr.shape}")
+        raise ValueError(f"{name}: expected a 2-D array of shape (features + "
+                         f"1, samples), got shape {arr.shape}")
     if arr.shape[1] == 0:
-        raise ValueError(f"{name}: empty batch (shape {arr.shape}); it needs at least one sample column")
-    # A NaN or infinite entry makes the sum NaN or infinite: one pass without a temporary
-    # array. Only when the sum is not finite (or merely overflowed) are the entries tested.
+        raise ValueError(f"{name}: empty batch (shape {arr.shape}); it needs "
+                         "at least one sample column")
+    # A NaN or infinite entry makes the sum NaN or infinite: one pass without a
+    # temporary
+    # array. Only when the sum is not finite (or merely overflowed) are the
+    # entries tested.
     with np.errstate(over="ignore", invalid="ignore"):
         total = arr.sum()
     if not math.isfinite(total) and not np.isfinite(arr).all():
-        raise ValueError(f"{name}: contains NaN or infinity; clean or impute the data first")
+        raise ValueError(f"{name}: contains NaN or infinity; clean or impute "
+                         "the data first")
     return arr
 
 
@@ -58,14 +63,17 @@ def augment(X) -> np.ndarray:
     X : shape (m, n) -- m samples, n features (a 1-D array of length m is
         read as m samples of one feature).
     Returns A : shape (n + 1, m), float64, row 0 all ones, ``A[1:] = X.T``.
-        A is stored column by column (numpy's order="F"), so that each sample is
-        contiguous in memory and a mini-batch of columns ``A[:, idx]`` is a fast copy.
+        A is stored column by column (numpy's order="F"), so that each sample
+        is
+        contiguous in memory and a mini-batch of columns ``A[:, idx]`` is a
+        fast copy.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
-        raise ValueError(f"augment: expected data of shape (samples, features), got shape {X.shape}")
+        raise ValueError("augment: expected data of shape (samples, "
+                         f"features), got shape {X.shape}")
     A = np.empty((X.shape[1] + 1, X.shape[0]), order="F")
     A[0] = 1.0
     A[1:] = X.T
@@ -73,14 +81,14 @@ def augment(X) -> np.ndarray:
 
 
 def strip(A) -> np.ndarray:
-    """Inverse of :func:`augment`: drop the bias row and transpose.
+    """Inverse of `augment`: drop the bias row and transpose.
 
     A : shape (n + 1, m).  Returns X : shape (m, n).
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] < 2:
-        raise ValueError(f"strip: expected an augmented array of shape (n + 1, m) with n >= 1, "
-                         f"got shape {A.shape}")
+        raise ValueError("strip: expected an augmented array of shape (n + 1, "
+                         f"m) with n >= 1, got shape {A.shape}")
     return A[1:].T.copy()
 
 
@@ -92,19 +100,25 @@ def one_hot(y, n_classes: int) -> np.ndarray:
     """
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"one_hot: expected a 1-D array of class labels, got shape {y.shape}")
+        raise ValueError("one_hot: expected a 1-D array of class labels, got "
+                         f"shape {y.shape}")
     if y.size == 0:
-        raise ValueError("one_hot: empty label array; it needs at least one label")
+        raise ValueError("one_hot: empty label array; it needs at least one "
+                         "label")
     if not np.issubdtype(y.dtype, np.integer):
-        if not np.issubdtype(y.dtype, np.floating) or not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
-            raise ValueError(f"one_hot: labels must be whole numbers, got dtype {y.dtype}")
+        if (not np.issubdtype(y.dtype, np.floating)
+                or not np.all(np.isfinite(y)) or np.any(y != np.round(y))):
+            raise ValueError("one_hot: labels must be whole numbers, got "
+                             f"dtype {y.dtype}")
         y = y.astype(np.int64)
     lo, hi = int(y.min()), int(y.max())
     if lo < 0 or hi >= n_classes:
         bad = lo if lo < 0 else hi
-        raise ValueError(f"one_hot: label {bad} is out of range for {n_classes} classes "
-                         f"(labels must lie in 0..{n_classes - 1})")
-    Y = np.zeros((n_classes + 1, y.size), order="F")  # column-major, like augment's output
+        raise ValueError(f"one_hot: label {bad} is out of range for "
+                         f"{n_classes} classes (labels must lie in "
+                         f"0..{n_classes - 1})")
+    # column-major, like augment's output
+    Y = np.zeros((n_classes + 1, y.size), order="F")
     Y[0] = 1.0
     Y[1 + y, np.arange(y.size)] = 1.0
     return Y

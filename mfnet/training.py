@@ -147,10 +147,10 @@ def _metrics(metrics, loss, out, Y, where: str) -> dict[str, float]:
             values[name] = float(metric(y_true, y_pred))
         except Exception as exc:
             raise type(exc)(
-                f"fit: metric {name!r} failed on the {where} data when "
-                f"called as f(y_true, y_pred) with arrays of shape "
-                f"{y_true.shape} ({'labels' if y_true.dtype.kind == 'i' else 'values'}"
-                f"), as mfnet.accuracy and mfnet.rmse take them: {exc}"
+                f"fit: metric {name!r} failed on the {where} data when called "
+                f"as f(y_true, y_pred) with arrays of shape {y_true.shape} "
+                f"({'labels' if y_true.dtype.kind == 'i' else 'values'}), as "
+                f"mfnet.accuracy and mfnet.rmse take them: {exc}"
             ) from exc
     return values
 
