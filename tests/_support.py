@@ -111,3 +111,9 @@ def toc_files() -> list[str]:
 
     walk(toc.get("parts", toc.get("chapters", [])))
     return files
+
+
+# The longest code or text-output line the book allows (tests/test_repository.py),
+# and the capacity the built pages must offer at 1280 px (tests/test_browser.py
+# measures the narrowest `pre` box of every page against it).
+MAX_LINE = 79

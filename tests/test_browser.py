@@ -61,7 +61,7 @@ from pathlib import Path
 
 import pytest
 import _chromium
-from _support import toc_files
+from _support import MAX_LINE, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("MFNET_HTML") or ROOT / "_build" / "html").resolve()
@@ -193,6 +193,29 @@ MEASURE = r"""
       scrolls: /auto|scroll/.test(cs.overflowX), eqno_visible,
       output: !!el.closest('div.cell_output')}));
   }
+  // Characters that fit the narrowest code/output box (no wrapping at this width).
+  let capacity = null, narrowest = '';
+  for (const pre of art.querySelectorAll('div.highlight pre, div.cell_output pre')) {
+    if (!pre.getClientRects().length || getComputedStyle(pre).whiteSpace !== 'pre') continue;
+    const cs = getComputedStyle(pre);
+    const probe = document.createElement('span');
+    probe.style.whiteSpace = 'pre';
+    probe.textContent = '0'.repeat(100);
+    pre.appendChild(probe);
+    const char = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    const inner = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const fits = Math.floor(inner / char + 1e-6);
+    if (capacity === null || fits < capacity) {
+      capacity = fits;
+      const box = pre.closest('.admonition, .solution, .exercise, blockquote, li');
+      const where = box ? `inside ${box.tagName.toLowerCase()}.${[...box.classList].join('.')}`
+                        : 'in the column';
+      narrowest = `${pre.clientWidth} px box ${where}, ${cs.fontSize} font, ` +
+                  `${char.toFixed(2)} px/char: ` +
+                  JSON.stringify((pre.textContent || '').trim().slice(0, 50));
+    }
+  }
   const images = [...art.querySelectorAll('img')].map(img => {
     const figure = img.closest('figure');
     const caption = figure ? figure.querySelector('figcaption') : null;
@@ -201,7 +224,7 @@ MEASURE = r"""
             number: caption && caption.querySelector('.caption-number')
                     ? caption.querySelector('.caption-number').textContent.trim() : ''};
   });
-  return {viewport: vw, page_width: document.documentElement.scrollWidth,
+  return {viewport: vw, page_width: document.documentElement.scrollWidth, capacity, narrowest,
           mathjax: document.querySelectorAll('mjx-container').length, items, images};
 })()
 """
@@ -490,6 +513,19 @@ def test_nothing_overflows_the_column(doc, width, pages):
                         f"in a {measured['viewport']} px viewport")
     assert not problems, (f"{doc} at {width} px: {len(problems)} element(s) do not fit:\n"
                           + "\n".join(problems[:40]))
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_code_boxes_hold_the_line_length_the_repository_test_allows(doc, pages):
+    """At 1280 px the narrowest code or output box holds MAX_LINE (79) characters."""
+    built_page(doc)
+    measured = pages.get(doc, 1280)
+    if measured["capacity"] is None:
+        pytest.skip(f"{doc} has no code or output box")
+    assert measured["capacity"] >= MAX_LINE, (
+        f"{doc}: the narrowest code box holds {measured['capacity']} characters "
+        f"({measured['narrowest']}), fewer than the {MAX_LINE} that tests/test_repository.py "
+        "allows: _static/mfnet.css and the limit disagree")
 
 
 def image_problems(images: list[dict]) -> list[str]:
