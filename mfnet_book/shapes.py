@@ -66,12 +66,12 @@ def _block(ax, x0, y_mid, shape, name, row0="bias", shade=None, pick=None, cell=
                                    facecolor=face, edgecolor="0.45", lw=0.6, alpha=alpha))
     if row0 == "zero":
         ax.text(x0 + cols * cell / 2, top - cell / 2, "0", ha="center", va="center",
-                fontsize=11, color="0.35")
+                fontsize=12, color="0.35")
     ax.add_patch(Rectangle((x0, top - rows * cell), cols * cell, rows * cell,
                            facecolor="none", edgecolor="black", lw=1.2))
     ax.text(x0 + cols * cell / 2, top + 0.08, name, ha="center", va="bottom", fontsize=12)
     ax.text(x0 + cols * cell / 2, top - rows * cell - 0.08, shape_text(shape),
-            ha="center", va="top", fontsize=11, gid="shape")
+            ha="center", va="top", fontsize=12, gid="shape")
     return x0 + cols * cell
 
 
@@ -111,6 +111,9 @@ def product_diagram(rows, cell=None, width=FULL_WIDTH):
     max_cols = max(cols_of(r) for r in rows)
     if cell is None:
         cell = min(CELL, (width - 2 * 0.34 - 0.5) / max_cols)
+    # as wide as the content (and its longest note), so that a phone shrinks it least
+    width = min(width, max(max_cols * cell + 2 * 0.34 + 0.3,
+                           max(0.075 * len(r.get("note", "")) for r in rows)))
     heights = [max(np.shape(r[key][1])[0] for key in ("result", "left", "right")) * cell + 1.1
                for r in rows]
     fig, ax = _canvas(width, sum(heights))
@@ -133,7 +136,7 @@ def product_diagram(rows, cell=None, width=FULL_WIDTH):
                shade=None if k is None else ("col", k), cell=cell)
         if r.get("note"):
             ax.text(width / 2, y_top - h + 0.02, r["note"], ha="center", va="bottom",
-                    fontsize=11)
+                    fontsize=12)
         y_top -= h
     plt.close(fig)
     return fig
@@ -153,6 +156,7 @@ def layer_diagram(blocks, width=FULL_WIDTH):
     total_cols = sum(np.shape(a[1])[1] for a in arrays)
     gap = 1.15
     cell = min(CELL, (width - gap * len(labels) - 0.2) / total_cols)
+    width = min(width, total_cols * cell + gap * len(labels) + 0.3)
     rows = max(np.shape(a[1])[0] for a in arrays)
     height = rows * cell + 1.25
     fig, ax = _canvas(width, height)
@@ -165,13 +169,13 @@ def layer_diagram(blocks, width=FULL_WIDTH):
             ax.add_patch(FancyArrowPatch((x + 0.08, y_mid + 0.16), (x + gap - 0.08, y_mid + 0.16),
                                          arrowstyle="-|>", mutation_scale=12, color=BLUE, lw=1.5))
             ax.text(x + gap / 2, y_mid + 0.24, forward, ha="center", va="bottom",
-                    fontsize=11, color=BLUE)
+                    fontsize=12, color=BLUE)
             if backward:
                 ax.add_patch(FancyArrowPatch((x + gap - 0.08, y_mid - 0.16),
                                              (x + 0.08, y_mid - 0.16), arrowstyle="-|>",
                                              mutation_scale=12, color=PICKED, lw=1.5))
                 ax.text(x + gap / 2, y_mid - 0.24, backward, ha="center", va="top",
-                        fontsize=11, color=PICKED)
+                        fontsize=12, color=PICKED)
             x += gap
     plt.close(fig)
     return fig
@@ -189,9 +193,10 @@ def pipeline_diagram(names, shapes, width=FULL_WIDTH, backward_skipped=True):
     Forward runs left to right above the boxes, backward right to left below.
     """
     n = len(names)
-    rows = (n + 2) // 3             # three layers per line, so that text stays >= 11 pt
-    per_row = -(-n // rows)
-    box_w, box_h, wire = 1.2, 0.55, 0.72
+    per_row = 2                     # two layers per line: legible on a phone
+    rows = -(-n // per_row)
+    box_w, box_h, wire = 1.3, 0.55, 0.8
+    width = min(width, 0.2 + per_row * (box_w + wire) + wire)
     line_h = box_h + 0.8
     height = rows * line_h + 0.45
     fig, ax = _canvas(width, height)
@@ -201,20 +206,20 @@ def pipeline_diagram(names, shapes, width=FULL_WIDTH, backward_skipped=True):
         x = 0.1 + wire + c * (box_w + wire)
         ax.add_patch(Rectangle((x, y - box_h / 2), box_w, box_h, facecolor=PLAIN,
                                edgecolor="black", lw=1.0))
-        ax.text(x + box_w / 2, y, name, ha="center", va="center", fontsize=11)
+        ax.text(x + box_w / 2, y, name, ha="center", va="center", fontsize=12)
         # the wire into this box carries shapes[index]
         x_in = x - wire
         ax.add_patch(FancyArrowPatch((x_in + 0.04, y + 0.13), (x - 0.04, y + 0.13),
                                      arrowstyle="-|>", mutation_scale=10, color=BLUE, lw=1.3))
         ax.text(x_in + wire / 2, y + 0.2, shape_text(shapes[index]), ha="center",
-                va="bottom", fontsize=11, color=BLUE, gid="shape")
+                va="bottom", fontsize=12, color=BLUE, gid="shape")
         skipped = backward_skipped and index == 0
         ax.add_patch(FancyArrowPatch((x - 0.04, y - 0.13), (x_in + 0.04, y - 0.13),
                                      arrowstyle="-|>", mutation_scale=10, color=PICKED, lw=1.3,
                                      linestyle="--" if skipped else "-",
                                      alpha=0.5 if skipped else 1.0))
         ax.text(x_in + wire / 2, y - 0.2, "skipped" if skipped else shape_text(shapes[index]),
-                ha="center", va="top", fontsize=11, color=PICKED,
+                ha="center", va="top", fontsize=12, color=PICKED,
                 gid=None if skipped else "shape")
         if index == n - 1 or c == per_row - 1:
             x_out = x + box_w
@@ -226,11 +231,11 @@ def pipeline_diagram(names, shapes, width=FULL_WIDTH, backward_skipped=True):
                                          lw=1.3))
             if index == n - 1:
                 ax.text(x_out + wire / 2, y + 0.2, shape_text(shapes[index + 1]),
-                        ha="center", va="bottom", fontsize=11, color=BLUE, gid="shape")
+                        ha="center", va="bottom", fontsize=12, color=BLUE, gid="shape")
                 ax.text(x_out + wire / 2, y - 0.2, shape_text(shapes[index + 1]),
-                        ha="center", va="top", fontsize=11, color=PICKED, gid="shape")
-    ax.text(0.1, 0.12, "forward: activations", color=BLUE, fontsize=11, va="bottom")
+                        ha="center", va="top", fontsize=12, color=PICKED, gid="shape")
+    ax.text(0.1, 0.12, "forward: activations", color=BLUE, fontsize=12, va="bottom")
     ax.text(width - 0.1, 0.12, r"backward: $\partial J/\partial(\cdot)$", color=PICKED,
-            fontsize=11, va="bottom", ha="right")
+            fontsize=12, va="bottom", ha="right")
     plt.close(fig)
     return fig
