@@ -184,7 +184,7 @@ def _box_width(texts):
     return (longest * _CHAR + 0.14) * max(len(texts[0]), 1)
 
 
-def layer_panels(panels, digits: int | None = None, width: float = FULL_WIDTH,
+def layer_panels(panels, digits: int | None = None, width: float | None = None,
                  suptitle: str | None = None):
     """Draw ``panels`` (a list of :class:`Panel`) one under another; return the figure.
 
@@ -207,6 +207,14 @@ def layer_panels(panels, digits: int | None = None, width: float = FULL_WIDTH,
         head_span = (n_out - 1) * head_step
         height = max(tail_span, head_span) + _ROW + 0.75
         layouts.append((n_in, n_out, head_step, tail_span, head_span, height))
+    if width is None:  # as narrow as the numbers allow: larger text on a phone
+        need = 0.0
+        for p in panels:
+            w_t = _box_width(_cells(p.tails[1:], digits))
+            w_h = _box_width(_cells(p.heads[1:], digits))
+            labels = max(len(number(v, digits)) for v in np.ravel(p.edges))
+            need = max(need, 2 * 0.62 + w_t + w_h + max(1.7, 3.2 * labels * _CHAR))
+        width = min(FULL_WIDTH, need)
     total = sum(h for *_, h in layouts) + (0.4 if suptitle else 0)
     # drawn in coordinates of `width` inches on a canvas 0.2 in narrower: with
     # the 0.1 in that savefig adds on each side the PNG stays within `width`
@@ -232,8 +240,8 @@ def layer_panels(panels, digits: int | None = None, width: float = FULL_WIDTH,
         y_tail = [mid + tail_span / 2 - k * _TAIL_STEP for k in range(n_in + 1)]
         y_head = [None] + [mid + head_span / 2 - (j - 1) * head_step
                            for j in range(1, n_out + 1)]
-        ax.text(0.05, top - 0.08, p.title, ha="left", va="top", fontsize=FONT + 1,
-                fontweight="bold")
+        heading = p.title + (f", {p.edge_name} on the arrows" if p.edge_name else "")
+        ax.text(0.05, top - 0.08, heading, ha="left", va="top", fontsize=FONT + 1)
         color = BACKWARD if p.backward else FORWARD
         # arrows and their numbers
         for j in range(1, n_out + 1):
@@ -273,9 +281,7 @@ def layer_panels(panels, digits: int | None = None, width: float = FULL_WIDTH,
                   f"node:{index}:head:{j}", FancyBboxPatch)
             ax.text(x_head + w_head / 2 + 0.06, y, f"${p.head_name}_{{{j}}}$", ha="left",
                     va="center", fontsize=FONT + 1)
-        if p.edge_name:
-            ax.text((x0 + x1) / 2, top - 0.08, p.edge_name, ha="center", va="top",
-                    fontsize=FONT, color=color)
+
         top -= height
     return fig
 
@@ -309,7 +315,7 @@ def forward_panels(A, W, names=("a", "z"), kinds=None):
         panels.append(Panel(tails=np.asarray(A[l - 1]), heads=np.asarray(A[l]),
                             edges=np.asarray(W[l - 1]), tail_name=f"{names[0]}^{{[{l - 1}]}}",
                             head_name=f"{names[1]}^{{[{l}]}}",
-                            title=f"Layer {l}: forward",
+                            title=f"Layer {l}, forward",
                             edge_name=f"weights $w^{{[{l}]}}_{{jk}}$",
                             tail_kind=kinds_l[0], head_kind=kinds_l[1]))
     return panels
@@ -328,7 +334,7 @@ def backward_panels(A, Delta, dW):
     for l in range(L, 0, -1):
         panels.append(Panel(tails=np.asarray(A[l - 1]), heads=np.asarray(Delta[l - 1]),
                             edges=np.asarray(dW[l - 1]), tail_name=f"a^{{[{l - 1}]}}",
-                            head_name=rf"\delta^{{[{l}]}}", title=f"Layer {l}: backward",
+                            head_name=rf"\delta^{{[{l}]}}", title=f"Layer {l}, backward",
                             edge_name=rf"gradients $\partial J / \partial w^{{[{l}]}}_{{jk}}$",
                             backward=True, tail_kind="input" if l == 1 else "hidden"))
     return panels
