@@ -54,9 +54,6 @@ import html.parser
 import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
