@@ -214,7 +214,7 @@ def mask(text: str) -> Masked:
             else:
                 math.append((m.start(), m.end(), m.start()))
             out = _blank(out, m.start(), m.end())
-    for m in EQ_LABEL.finditer(out):
+    for m in EQ_LABEL.finditer(text):  # the `$$ (label)` of a numbered display
         out = _blank(out, m.start(), m.end())
     for m in INLINE_MATH.finditer(out):
         math.append((m.start(), m.end("body"), m.start("body")))

@@ -78,6 +78,7 @@ def test_glued_text_roles_and_references_pass():
 
 
 def test_structure_is_not_prose():
+    assert numbers("$$\nJ_{1/m} = 2J\n$$ (eq-losses-mse-1m)\n\nThen") == []
     text = (
         "(sec-c06-step-2)=\n"
         "```{exercise}\n:label: ex-c06-3\n:class: dropdown\nTrain it.\n```\n"
