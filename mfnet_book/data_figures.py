@@ -182,23 +182,48 @@ def confusion_figure(C):
     return fig
 
 
-def landing_picture(images, labels, path):
-    """The landing page's picture: one row of digits per class, saved as a 2x PNG at ``path``.
+def landing_picture(path, sizes=(3, 4, 4, 2)):
+    """The landing page's picture, saved as a 2x PNG at ``path``: a small network, both passes.
 
-    ``images`` are MNIST rows (784 pixels), ``labels`` their digits; the first
-    eight images of each digit are drawn. Used by ``python -m mfnet_book.data_figures``.
+    A fully-connected network with layer sizes ``sizes`` (bias nodes omitted):
+    the forward pass drawn as blue arrows from left to right, labelled with
+    Z = W A, and the backward pass as orange arrows from right to left,
+    labelled with the Delta recursion of chapter 4. A schematic: it carries no
+    computed numbers. Used by ``python -m mfnet_book.data_figures``.
     """
+    from matplotlib.patches import FancyArrowPatch
+
     from .style import use_book_style
     use_book_style()
     plt = _plt()
-    images, labels = np.asarray(images), np.asarray(labels)
-    per_class = 8
-    fig, axes = _image_axes(10 * per_class, 2 * per_class, 0.42)
-    # row r: eight images of digit 2r, then eight of digit 2r + 1
-    order = [i for d in range(10) for i in np.flatnonzero(labels == d)[:per_class]]
-    for ax, i in zip(axes.flat, order):
-        ax.imshow(images[i].reshape(28, 28), cmap="gray_r", vmin=0.0, vmax=1.0)
-    fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0, right=1, top=1, bottom=0)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.0))
+    ax.set_axis_off()
+    xs = np.arange(len(sizes)) * 2.2
+    nodes = [[(x, (n - 1) / 2 - k) for k in range(n)] for x, n in zip(xs, sizes)]
+    for left, right in zip(nodes[:-1], nodes[1:]):
+        for a in left:
+            for b in right:
+                ax.plot([a[0], b[0]], [a[1], b[1]], color="0.75", linewidth=0.8, zorder=1)
+    for l, layer in enumerate(nodes):
+        for x, y in layer:
+            ax.add_patch(plt.Circle((x, y), 0.22, facecolor="white", edgecolor="black",
+                                    linewidth=1.3, zorder=2))
+        ax.text(xs[l], -max(sizes) / 2 - 0.35, f"$A^{{[{l}]}}$", ha="center", fontsize=13)
+    top = max(sizes) / 2 + 0.25
+    bottom = -max(sizes) / 2 - 0.95
+    forward = FancyArrowPatch((xs[0], top), (xs[-1], top), arrowstyle="-|>", mutation_scale=18,
+                              color=COLORS[0], linewidth=2)
+    backward = FancyArrowPatch((xs[-1], bottom), (xs[0], bottom), arrowstyle="-|>",
+                               mutation_scale=18, color=COLORS[1], linewidth=2)
+    ax.add_patch(forward)
+    ax.add_patch(backward)
+    ax.text(xs.mean(), top + 0.2, r"forward: $Z^{[l]} = W^{[l]} A^{[l-1]}$, "
+            r"$A^{[l]} = g(Z^{[l]})$", ha="center", va="bottom", fontsize=13, color=COLORS[0])
+    ax.text(xs.mean(), bottom - 0.2, r"backward: $\Delta^{[l-1]} = (W^{[l]\top} \Delta^{[l]}) "
+            r"\odot g'(Z^{[l-1]})$", ha="center", va="top", fontsize=13, color=COLORS[1])
+    ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
+    ax.set_ylim(bottom - 0.9, top + 0.9)
+    ax.set_aspect("equal")
     fig.savefig(path, dpi=200, facecolor="white", bbox_inches="tight", pad_inches=0.05,
                 metadata={"Software": None})
     plt.close(fig)
@@ -208,11 +233,8 @@ if __name__ == "__main__":  # python -m mfnet_book.data_figures: the landing pic
     import sys
     from pathlib import Path
 
-    from mfnet.datasets import load_mnist
-
-    X, y = load_mnist("test")
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else (
-        Path(__file__).resolve().parent.parent / "book" / "images" / "landing-digits.png")
+        Path(__file__).resolve().parent.parent / "book" / "images" / "landing-network.png")
     out.parent.mkdir(parents=True, exist_ok=True)
-    landing_picture(X, y, out)
+    landing_picture(out)
     print(f"wrote {out}")
