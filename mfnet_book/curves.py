@@ -98,3 +98,64 @@ def line_data(fig) -> list[tuple[str, np.ndarray, np.ndarray]]:
                 out.append((ax.get_title(), np.asarray(line.get_xdata()),
                             np.asarray(line.get_ydata())))
     return out
+
+
+def loss_curves(panels, xlabels, ylabel="training loss $J$", logx=(),
+                titles=None, log10=()):
+    """Training curves, one panel per dict in ``panels``.
+
+    * ``panels``: list of dicts label -> (x, J), the curves of one panel
+      (e.g. epochs and ``History.loss``), one colour per label;
+    * ``xlabels``: one axis label per panel; the loss axis is logarithmic;
+    * ``logx``: indices of the panels whose horizontal axis is logarithmic;
+    * ``titles``: optional panel titles;
+    * ``log10``: indices of the panels that plot log10 J on a linear axis
+      (for losses beyond the range a logarithmic axis can draw).
+
+    Returns a figure ``FULL_WIDTH`` wide (one or two panels side by side).
+    """
+    n = len(panels)
+    fonts = PANEL_FONTS if n > 1 else {}
+    with plt.rc_context(fonts):
+        fig, axes = plt.subplots(1, n, figsize=(FULL_WIDTH, 3.6 if n > 1 else 3.8),
+                                 squeeze=False)
+        for k, (ax, curves) in enumerate(zip(axes[0], panels)):
+            for c, (label, (x, J)) in enumerate(curves.items()):
+                y = np.log10(J) if k in log10 else J
+                ax.plot(x, y, "o-" if k in log10 else "-", color=COLORS[c],
+                        label=label, markersize=4)
+            if k in log10:
+                ax.set_ylabel(r"$\log_{10} J$")
+            else:
+                ax.set_yscale("log")
+            if k in logx:
+                ax.set_xscale("log")
+            ax.set_xlabel(xlabels[k])
+            if titles:
+                ax.set_title(titles[k])
+            ax.legend(handlelength=1.5)
+        if 0 not in log10:
+            axes[0, 0].set_ylabel(ylabel)
+        fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def layer_norms(norms, ylabel=r"norm of $\partial J / \partial W^{[l]}$"):
+    """One line per network: a norm per layer (1 = next to the input), log scale.
+
+    ``norms``: dict label -> array of shape (L,), e.g. the norms of the
+    backpropagated dJ/dW^[l] of each network. Returns a figure ``FULL_WIDTH``
+    wide.
+    """
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.8))
+    for c, (label, values) in enumerate(norms.items()):
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o",
+                color=COLORS[c], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer $l$ (1 = next to the input)")
+    ax.set_ylabel(ylabel)
+    ax.legend(handlelength=1.5)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
