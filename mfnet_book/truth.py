@@ -366,7 +366,9 @@ def allowlist_problems(nb: dict) -> list[str]:
         if number in seen:
             problems.append(f"entry {number!r} is listed twice")
         seen.add(number)
-        if number not in found:
+        compound = not (NUMERAL.fullmatch(number) or not re.search(r"\d", number))
+        if (compound and not compound_spans(nb, number)) or (not compound
+                                                             and number not in found):
             problems.append(f"entry {number!r} does not occur in the prose any more: "
                             "remove it (the list stays short and honest)")
     return problems
@@ -379,10 +381,41 @@ def all_numbers(nb: dict) -> list[tuple[int, Finding]]:
             for f in scan_markdown(source(cell))]
 
 
+def compound_spans(nb: dict, compound: str) -> set[tuple[int, int]]:
+    """(cell, position) of every numeral inside an occurrence of ``compound`` in the prose.
+
+    A compound allowlist entry such as ``"784-32-16-10"`` (a network's layer
+    sizes) covers its numbers where they appear in that order, joined so.
+    """
+    pattern = re.compile(r"(?<![\w.\\-])" + re.escape(compound) + r"(?![\w-])")
+    covered = set()
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "markdown":
+            continue
+        prose = mask(source(cell)).prose
+        for m in pattern.finditer(prose):
+            covered |= {(i, m.start() + n.start()) for n in NUMERAL.finditer(m.group())}
+    return covered
+
+
+def _allowed(nb: dict) -> tuple[set[str], set[tuple[int, int]]]:
+    plain, covered = set(), set()
+    for entry in allowlist(nb):
+        if not isinstance(entry, dict):
+            continue
+        number = str(entry.get("number"))
+        if NUMERAL.fullmatch(number) or not re.search(r"\d", number):
+            plain.add(number)
+        else:
+            covered |= compound_spans(nb, number)
+    return plain, covered
+
+
 def typed_numbers(nb: dict) -> list[tuple[int, Finding]]:
     """The numbers of :func:`all_numbers` that the allowlist does not cover."""
-    allowed = {str(e.get("number")) for e in allowlist(nb) if isinstance(e, dict)}
-    return [(i, f) for i, f in all_numbers(nb) if f.number not in allowed]
+    plain, covered = _allowed(nb)
+    return [(i, f) for i, f in all_numbers(nb)
+            if f.number not in plain and (i, f.start) not in covered]
 
 
 KIND_HELP = {
@@ -525,6 +558,9 @@ TIMING_CALLABLES = {
     # benchmarks/speed.py: each of these reads a clock (time.perf_counter or
     # time.process_time) around the work it is given.
     "benchmarks.speed": {"time_trainers", "run_benchmark", "epoch_time"},
+    # A profiler measures the time spent in each function.
+    "cProfile": {"Profile", "run", "runctx"},
+    "profile": {"Profile", "run", "runctx"},
 }
 TIMING_MAGICS = re.compile(r"^\s*%{1,2}(timeit|time)\b", re.M)
 
@@ -588,53 +624,33 @@ def assigned_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def glues_timings(cell: dict, timing_names: set[str]) -> bool:
-    """Does the cell only glue values measured by earlier timing cells?
+def reads_measurements(cell: dict, measured: set[str]) -> list[str]:
+    """The names bound by earlier timing cells that this cell reads (sorted).
 
-    True when every statement is a ``record(...)``/``glue(...)`` call or an
-    assignment, and every value it glues or assigns reads a name bound in a
-    timing cell above (e.g. ``record(c10_time=time_mfnet)`` after the cell
-    that measured ``time_mfnet`` with ``time.perf_counter``).
+    A cell that only processes what a timing cell measured (a table of the
+    times, a cost model fitted to them, the ``record(...)`` that glues them)
+    depends on the machine as much as the measurement itself.
     """
     tree = parse_cell(cell)
-    if tree is None or not tree.body or not timing_names:
-        return False
-    local = set(timing_names)
-    glued_any = False
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
-            values = [stmt.value]
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
-                and call_name(stmt.value).split(".")[-1] in GLUE_FUNCTIONS:
-            call = stmt.value
-            values = [k.value for k in call.keywords] + [
-                a for a in call.args if not (isinstance(a, ast.Constant)
-                                             and isinstance(a.value, str))]
-            glued_any = True
-        else:
-            return False
-        for value in values:
-            read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-            if not read & local:
-                return False
-        if not isinstance(stmt, ast.Expr):
-            local |= assigned_names(ast.Module(body=[stmt], type_ignores=[]))
-    return glued_any
+    if tree is None or not measured:
+        return []
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)}
+    return sorted(read & measured)
 
 
 def nbval_exemptions(nb: dict) -> list[dict]:
     """Every code cell that nbval does not compare, or that claims to be a timing cell.
 
     Each entry: cell index, markers, whether tagged ``timing``, the clocks it
-    calls (or the timing cells whose results it glues), and ``problem`` (empty
-    when the cell follows the rule: tagged both ``timing`` and
-    ``nbval-ignore-output``, and either calling a clock or only gluing values
-    that timing cells above measured).
+    calls (or the timing cells whose measurements it uses), and ``problem``
+    (empty when the cell follows the rule: tagged both ``timing`` and
+    ``nbval-ignore-output``, and either calling a clock or using a value that
+    a timing cell above measured).
     """
     names = imports(nb)
     found = []
-    timing_names: set[str] = set()
-    timing_cells: list[int] = []
+    measured: dict[str, int] = {}  # name -> the timing cell that bound it
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
@@ -642,12 +658,16 @@ def nbval_exemptions(nb: dict) -> list[dict]:
         if not marks and not timing:
             continue
         clocks = clock_calls(cell, names)
-        if timing and not clocks and glues_timings(cell, timing_names):
-            clocks = [f"glues what cell {', '.join(map(str, timing_cells))} measured"]
+        if timing and not clocks:
+            used = reads_measurements(cell, set(measured))
+            if used:
+                cells = sorted({measured[n] for n in used})
+                clocks = [f"uses what cell {', '.join(map(str, cells))} measured "
+                          f"({', '.join(used[:4])}{', ...' if len(used) > 4 else ''})"]
         if timing and clocks:
             tree = parse_cell(cell)
-            timing_names |= assigned_names(tree) if tree else set()
-            timing_cells.append(i)
+            for name in assigned_names(tree) if tree else set():
+                measured.setdefault(name, i)
         problem = ""
         if marks & (SKIP_TAGS | {"NBVAL_SKIP"}):
             problem = ("skips the cell entirely (nbval-skip): no cell of the book may skip; "
@@ -664,11 +684,12 @@ def nbval_exemptions(nb: dict) -> list[dict]:
             problem = ("is tagged `timing` but not `nbval-ignore-output`: add it, or remove "
                        "`timing` if the output is deterministic")
         elif not clocks:
-            problem = ("is tagged `timing` but calls no clock (one of "
+            problem = ("is tagged `timing` but neither calls a clock (one of "
                        + ", ".join(f"{m}.{a}" for m, attrs in TIMING_CALLABLES.items()
                                    for a in sorted(attrs))
-                       + "): split it so that the timed part is alone, and compare the "
-                       "rest")
+                       + ") nor uses a value that a timing cell above measured: its "
+                       "output does not depend on the machine, so remove both tags and "
+                       "let nbval compare it")
         found.append({"cell": i, "markers": sorted(marks), "timing": timing,
                       "clocks": sorted(set(clocks)), "problem": problem,
                       "first_line": next((line for line in source(cell).splitlines()
@@ -777,10 +798,10 @@ def status_exempt(paths: list[Path]) -> str:
     rows = []
     for path in paths:
         for e in nbval_exemptions(load(path)):
-            calls = [c for c in e["clocks"] if not c.startswith("glues")]
+            calls = [c for c in e["clocks"] if not c.startswith("uses ")]
             reason = "; ".join((["measures time: calls " + ", ".join(calls)] if calls else [])
-                               + [c for c in e["clocks"] if c.startswith("glues")]) \
-                or "no clock call"
+                               + [c for c in e["clocks"] if c.startswith("uses ")]) \
+                or "no clock call, no measured value"
             rows.append([_chapter(path), e["cell"], reason,
                          "follows it" if not e["problem"] else "breaks it"])
     return md_table(["chapter", "cell", "reason", "the timing rule"], rows)
