@@ -75,6 +75,12 @@ def _block(ax, x0, y_mid, shape, name, row0="bias", shade=None, pick=None, cell=
     return x0 + cols * cell
 
 
+def _visible_length(text: str) -> int:
+    """About how many characters a mathtext string shows (commands, braces, ^ _ $ dropped)."""
+    import re
+    return len(re.sub(r"\\[a-zA-Z]+|[{}^_$]|\\,", "", text))
+
+
 def _operator(ax, x, y, text, width=0.34):
     ax.text(x + width / 2, y, text, ha="center", va="center", fontsize=14)
     return x + width
@@ -113,7 +119,7 @@ def product_diagram(rows, cell=None, width=FULL_WIDTH):
         cell = min(CELL, (width - 2 * 0.34 - 0.5) / max_cols)
     # as wide as the content (and its longest note), so that a phone shrinks it least
     width = min(width, max(max_cols * cell + 2 * 0.34 + 0.3,
-                           max(0.075 * len(r.get("note", "")) for r in rows)))
+                           max(0.09 * _visible_length(r.get("note", "")) for r in rows)))
     heights = [max(np.shape(r[key][1])[0] for key in ("result", "left", "right")) * cell + 1.1
                for r in rows]
     fig, ax = _canvas(width, sum(heights))
