@@ -10,6 +10,14 @@
     python3 dev.py shot PAGE.html... [--width W] [--dark] [--out DIR]
                                          full-page screenshots of built pages in headless
                                          Chromium (local MathJax), cut into 1600 px tiles
+    python3 dev.py pdf       [ARGS...]   the whole book as one PDF (xelatex, stored outputs),
+                                         copied to _build/html/mfnet-book.pdf
+    python3 dev.py student   [ARGS...]   the student edition (no solutions) into
+                                         _build/html/student/, with the exercise notebooks
+                                         (_build/html/student/mfnet-book-exercises.zip)
+    python3 dev.py offline   [SITE [ZIP]] a zip of the built site (default _build/html) that
+                                         works from disk: _build/html/mfnet-book-offline.zip
+    python3 dev.py editions              pdf, student and offline, timed
 
 `book`, `test` and `execute` first make sure that `.venv` exists and holds what
 `requirements.txt` asks for (including mfnet itself, editable). The install is
@@ -21,10 +29,13 @@ are passed on to jupyter-book, pytest or actionlint.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -241,8 +252,315 @@ def cmd_shot(args: list[str]) -> int:
     return 0
 
 
+# -- editions: PDF, student edition, offline archive ------------------------------------
+# All three are built from the notebooks' stored outputs (no execution): the
+# outputs nbval checks against a fresh run, and the ones `dev.py book` has just
+# reproduced in CI. They land beside the site, in _build/html, which is what the
+# Pages workflow publishes.
+SITE = ROOT / "_build" / "html"
+EDITIONS = ROOT / "_build" / "editions"
+PDF_NAME = "mfnet-book.pdf"
+OFFLINE_NAME = "mfnet-book-offline.zip"
+STUDENT_DIR = "student"
+EXERCISES_NAME = "mfnet-book-exercises.zip"
+MATHJAX_VERSION = "3.2.2"
+MATHJAX_BUNDLE = "tex-mml-svg.js"   # SVG output: no web fonts (file:// blocks those)
+
+EDITION_CONFIG_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+import yaml
+src, dst, overrides = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
+config = yaml.safe_load(src.read_text(encoding="utf-8"))
+def merge(into, new):
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+merge(config, overrides)
+dst.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+"""
+
+
+def edition_config(folder: Path, overrides: dict) -> Path:
+    """_config.yml with the notebooks' stored outputs (no execution) and OVERRIDES."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = folder / "_config.yml"
+    overrides = {"execute": {"execute_notebooks": "off"}, **overrides}
+    code = run([venv_bin("python"), "-c", EDITION_CONFIG_SCRIPT, ROOT / "_config.yml", cfg,
+                json.dumps(overrides)])
+    if code != 0:
+        sys.exit("could not write the edition's _config.yml")
+    return cfg
+
+
+def timed(label: str, started: float) -> None:
+    say(f"{label}: {time.monotonic() - started:.0f} s")
+
+
+def cmd_pdf(args: list[str]) -> int:
+    """The whole book as one PDF (xelatex), copied to _build/html/mfnet-book.pdf."""
+    started = time.monotonic()
+    ensure_venv()
+    out = EDITIONS / "pdf"
+    cfg = edition_config(EDITIONS / "config-pdf", {})
+    # The build's messages also go to OUT/build.log (tests/test_editions.py reads
+    # which glued keys the build itself could not find).
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [venv_bin("jupyter-book"), "build", ROOT, "--builder", "pdflatex",
+           "--path-output", out, "--config", cfg, "-n", "--keep-going", *args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    with open(out / "build.log", "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=child_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                encoding="utf-8", errors="replace")
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            log.write(line)
+        code = proc.wait()
+    pdf = out / "_build" / "latex" / PDF_NAME
+    if code != 0 or not pdf.exists():
+        say(f"the PDF did not build; the LaTeX log is {pdf.with_suffix('.log')}")
+        return code or 1
+    SITE.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pdf, SITE / PDF_NAME)
+    say(f"PDF: {SITE / PDF_NAME} (LaTeX log: {pdf.with_suffix('.log')})")
+    timed("pdf", started)
+    return 0
+
+
+SOLUTION_OPEN = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>solution(?:-start|-end)?)\}")
+
+
+def strip_solutions(nb: dict) -> tuple[dict, int]:
+    """The notebook without its solutions: the sphinx-exercise `solution` blocks and
+    everything from a `solution-start` to its `solution-end` (markdown and code
+    cells). The exercises and the rest of the chapter stay. Returns (notebook, count)."""
+    import copy
+    nb = copy.deepcopy(nb)
+    cells, inside, count = [], False, 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            if not inside:
+                cells.append(cell)
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        kept, skip_to = [], None   # skip_to: the fence that closes the skipped directive
+        for line in source.splitlines(keepends=True):
+            if skip_to is not None:
+                stripped = line.strip()
+                if stripped and set(stripped) == {skip_to[0]} and len(stripped) >= len(skip_to):
+                    skip_to = None
+                continue
+            opened = SOLUTION_OPEN.match(line)
+            if opened:
+                skip_to = opened["fence"]
+                if opened["name"] == "solution-start":
+                    inside, count = True, count + 1
+                elif opened["name"] == "solution-end":
+                    inside = False
+                else:
+                    count += 1
+                continue
+            if not inside:
+                kept.append(line)
+        text = "".join(kept)
+        if text.strip():
+            cell["source"] = text
+            cells.append(cell)
+    nb["cells"] = cells
+    return nb, count
+
+
+STUDENT_README = """mfnet book: exercise notebooks (student edition)
+
+The chapter notebooks with the solutions left out; the exercises stay.
+Run them like the book's own notebooks (README.md, "Run the chapters"):
+
+    python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
+    .venv/bin/jupyter lab book/
+
+mfnet/ is the library the book derives; mfnet_book/ holds the book's display
+and figure helpers; benchmarks/ the speed chapter's benchmark.
+"""
+
+
+def write_exercises_zip(target: Path) -> list[str]:
+    """A zip of the chapter notebooks without solutions, and what they need to run."""
+    import zipfile
+    names = []
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(BOOK.glob("*.ipynb")):
+            nb, count = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
+            zf.writestr(f"mfnet-book-exercises/book/{path.name}",
+                        json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            names.append(path.name)
+        for extra in ("book/references.bib", "book/sanitize.cfg", "requirements.txt",
+                      "pyproject.toml", "README.md", "LICENSE", "mfnet_torch.py"):
+            if (ROOT / extra).exists():
+                zf.write(ROOT / extra, f"mfnet-book-exercises/{extra}")
+        for package in ("mfnet", "mfnet_book", "benchmarks"):
+            for path in sorted((ROOT / package).rglob("*.py")):
+                zf.write(path, f"mfnet-book-exercises/{path.relative_to(ROOT)}")
+        zf.writestr("mfnet-book-exercises/README-exercises.txt", STUDENT_README)
+    return names
+
+
+def cmd_student(args: list[str]) -> int:
+    """The book without solutions, in _build/html/student/, with its exercise notebooks."""
+    started = time.monotonic()
+    ensure_venv()
+    out = EDITIONS / "student"
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    base = next((line.split(":", 1)[1].strip().strip('"') for line in config.splitlines()
+                 if line.strip().startswith("baseurl:")), "")
+    cfg = edition_config(EDITIONS / "config-student", {
+        "title": "Backpropagation from scratch: the mfnet book (student edition)",
+        "html": {"baseurl": base.rstrip("/") + f"/{STUDENT_DIR}/" if base else ""},
+        "sphinx": {"config": {
+            "mfnet_student": True,
+            "mfnet_downloads": [{
+                "file": EXERCISES_NAME, "text": "exercises .zip", "icon": "fas fa-file-archive",
+                "tooltip": "Download the chapter notebooks without solutions"}],
+            "html_theme_options": {"announcement":
+                "Student edition: the exercises without their solutions."},
+        }},
+    })
+    # -a: the solutions are removed while pages are read, so read every page.
+    code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
+                "--config", cfg, "-n", "--keep-going", "--all", *args])
+    html = out / "_build" / "html"
+    if code != 0 or not (html / "index.html").exists():
+        say("the student edition did not build")
+        return code or 1
+    write_exercises_zip(html / EXERCISES_NAME)
+    # Each page's ".ipynb" download is the notebook without solutions too.
+    for path in sorted(BOOK.glob("*.ipynb")):
+        source = html / "_sources" / "book" / path.name
+        if source.exists():
+            nb, _ = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
+            source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+    target = SITE / STUDENT_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(html, target)
+    say(f"student edition: {target / 'index.html'} (notebooks: {target / EXERCISES_NAME})")
+    timed("student", started)
+    return 0
+
+
+def mathjax_es5() -> Path | None:
+    """The es5 folder of the npm package mathjax@3.2.2 (.ci/run caches it)."""
+    if os.environ.get("MFNET_MATHJAX"):
+        folder = Path(os.environ["MFNET_MATHJAX"]).parent
+        if (folder / MATHJAX_BUNDLE).exists():
+            return folder
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    folder = cache / "mfnet-ci" / f"mathjax-{MATHJAX_VERSION}-es5" / "package" / "es5"
+    if (folder / MATHJAX_BUNDLE).exists():
+        return folder
+    if shutil.which("npm"):
+        say(f"fetching mathjax@{MATHJAX_VERSION} with npm")
+        (folder.parent.parent).mkdir(parents=True, exist_ok=True)
+        ok = subprocess.run(["npm", "pack", "--silent", f"mathjax@{MATHJAX_VERSION}"],
+                            cwd=folder.parent.parent, stdout=subprocess.DEVNULL).returncode == 0
+        if ok:
+            subprocess.run(["tar", "xzf", f"mathjax-{MATHJAX_VERSION}.tgz", "package/es5",
+                            "package/LICENSE"], cwd=folder.parent.parent, check=False)
+        if (folder / MATHJAX_BUNDLE).exists():
+            return folder
+    return None
+
+
+REMOTE_ASSET = re.compile(
+    r"""<(?:script|img|iframe|audio|video|source|embed)\b[^>]*\ssrc=["']?(?:https?:)?//"""
+    r"""|<link\b(?=[^>]*\srel=["']?(?:stylesheet|preload|modulepreload|icon|prefetch))"""
+    r"""[^>]*\shref=["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:url\()?["']?(?:https?:)?//""", re.I)
+
+
+def remote_assets(folder: Path) -> list[str]:
+    """Pages, style sheets and scripts in FOLDER that load something from the network."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".html", ".css") or not path.is_file():
+            continue
+        for match in REMOTE_ASSET.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            found.append(f"{path.relative_to(folder)}: {match.group(0)[:120]}")
+    return found
+
+
+def cmd_offline(args: list[str]) -> int:
+    """A zip of the built site that reads from the local disk: MathJax inside."""
+    import tempfile
+    import zipfile
+    started = time.monotonic()
+    site = Path(args[0]).resolve() if args else SITE
+    if not (site / "index.html").exists():
+        say(f"no built site in {site}: run `python3 dev.py book` (or preview) first")
+        return 1
+    es5 = mathjax_es5()
+    if es5 is None:
+        say(f"no MathJax {MATHJAX_VERSION} (npm pack mathjax@{MATHJAX_VERSION}); see .ci/run")
+        return 1
+    target = (site / OFFLINE_NAME) if not args[1:] else Path(args[1]).resolve()
+    with tempfile.TemporaryDirectory(prefix="mfnet-offline-") as tmp:
+        copy = Path(tmp) / "mfnet-book"
+        # The site without the other editions' archives and the student edition
+        # (the PDF stays: every page's download menu links it).
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns(
+            OFFLINE_NAME, STUDENT_DIR, ".buildinfo", ".doctrees", "reports", "*.zip"))
+        mathjax = copy / "_static" / "mathjax"
+        shutil.copytree(es5, mathjax, ignore=lambda d, names: [
+            n for n in names if "chtml" in n or (n.endswith(".js") and Path(d) == es5
+                                                 and n.startswith(("tex-", "mml-"))
+                                                 and n != MATHJAX_BUNDLE)])
+        license = es5.parent / "LICENSE"
+        if license.exists():
+            shutil.copy2(license, mathjax / "LICENSE")
+        pages = 0
+        for page in sorted(copy.rglob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            local = os.path.relpath(mathjax / MATHJAX_BUNDLE, page.parent).replace(os.sep, "/")
+            text, n = re.subn(r'src="(?:https?:)?//[^"]*mathjax[^"]*\.js"', f'src="{local}"', text)
+            pages += n > 0
+            page.write_text(text, encoding="utf-8")
+        remote = remote_assets(copy)
+        if remote:
+            say("the offline copy still loads from the network:\n  " + "\n  ".join(remote))
+            return 1
+        (copy / "README-offline.txt").write_text(
+            "mfnet book, offline edition: open index.html in a browser. Everything\n"
+            "(MathJax included) is read from this folder; no network is needed.\n",
+            encoding="utf-8")
+        target.unlink(missing_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(copy.rglob("*")):
+                if path.is_file():
+                    zf.write(path, path.relative_to(copy.parent).as_posix())
+    say(f"offline archive: {target} ({target.stat().st_size / 1e6:.1f} MB, MathJax on "
+        f"{pages} pages)")
+    timed("offline", started)
+    return 0
+
+
+def cmd_editions(args: list[str]) -> int:
+    """PDF, student edition and offline archive (in that order: the archive holds the PDF)."""
+    started = time.monotonic()
+    for name, command in (("pdf", cmd_pdf), ("student", cmd_student), ("offline", cmd_offline)):
+        code = command([])
+        if code != 0:
+            say(f"`dev.py {name}` failed (exit code {code})")
+            return code
+    timed("all editions", started)
+    return 0
+
+
 COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
-            "preview": cmd_preview, "shot": cmd_shot}
+            "preview": cmd_preview, "shot": cmd_shot, "pdf": cmd_pdf, "student": cmd_student,
+            "offline": cmd_offline, "editions": cmd_editions}
 
 
 def main(argv: list[str]) -> int:

@@ -18,6 +18,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
   ``<doc>:<label>``); such references are rewritten to sphinx-exercise's own
   LaTeX reference, which prints the same number as the page.
 * **Exercise numbers in LaTeX** as on the pages ("Exercise 6.1", not 6.8.1).
+* **Long tables wrap in LaTeX** (a Markdown table over 30 rows has columns that
+  never wrap otherwise).
 * **Unnumbered parts in LaTeX.** The chapters of a ``_toc.yml`` part without
   ``numbered: true`` (the back matter) are numbered online by nobody; in the
   PDF they get no number either (``secnumdepth`` is lowered at that part and
@@ -108,6 +110,41 @@ class UnnumberedPartsForLatex(SphinxPostTransform):
                                         format="latex"))
 
 
+class WrapLongTablesForLatex(SphinxPostTransform):
+    """Long tables (over 30 rows: LaTeX longtable) wrap their cells in the PDF.
+
+    For a table without given column widths (every Markdown table), Sphinx writes a
+    longtable with ``l`` columns, which never wrap: a long cell runs off the page.
+    Such tables get widths in proportion to their columns' longest text (clipped,
+    so that a short column stays readable), which makes them wrapping ``\\X``
+    columns.
+    """
+
+    default_priority = 702
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for table in self.document.findall(nodes.table):
+            if "colwidths-given" in table["classes"]:
+                continue
+            rows = list(table.findall(nodes.row))
+            if len(rows) <= 30 and "longtable" not in table["classes"]:
+                continue
+            for tgroup in table.findall(nodes.tgroup):
+                colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+                # characters, plus room for the cell's padding (about 4 characters)
+                longest = [12] * len(colspecs)
+                for row in tgroup.findall(nodes.row):
+                    for k, entry in enumerate(e for e in row.children
+                                              if isinstance(e, nodes.entry)):
+                        if k < len(longest):
+                            longest[k] = max(longest[k], min(60, len(entry.astext()) + 4))
+                for colspec, width in zip(colspecs, longest):
+                    colspec["colwidth"] = width
+            table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"]
+            table["classes"].append("colwidths-given")
+
+
 def add_download_links(app, pagename, templatename, context, doctree) -> None:
     """Append the editions (PDF, exercise notebooks, ...) to the download dropdown."""
     downloads = app.config.mfnet_downloads or []
@@ -158,6 +195,7 @@ def setup(app):
     app.add_transform(RemoveSolutions)
     app.add_post_transform(ExerciseNumrefForLatex)
     app.add_post_transform(UnnumberedPartsForLatex)
+    app.add_post_transform(WrapLongTablesForLatex)
     # After sphinx-jupyterbook-latex's own builder-inited (priority 500).
     app.connect("builder-inited", _exercise_numbers_as_online, priority=600)
     # After sphinx-book-theme builds the header buttons (priority 501).

@@ -246,3 +246,48 @@ class Page:
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})
+
+
+# -- offline pages (tests/test_editions.py) ------------------------------------------------
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:")
+
+
+class OfflineBrowser(Browser):
+    """A Browser whose tabs have no network, and which records every request.
+
+    Each tab opened with ``open`` gets DevTools' network emulation set to offline
+    (http, https and websockets fail) before it navigates, and every request it
+    makes is kept in ``requests`` (URL) and ``failed`` (URL, error text), so that a
+    test can assert that nothing left ``file://`` and that no local file was missing.
+    Open offline pages with ``mathjax=False`` to load the page's own MathJax.
+    """
+
+    def __init__(self, timeout: float = 120.0) -> None:
+        super().__init__(timeout)
+        self.requests: list[str] = []
+        self.failed: list[tuple[str, str]] = []
+        self._urls: dict[str, str] = {}
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        if method == "Page.enable" and session:
+            super().send("Network.enable", {}, session=session)
+            super().send("Network.emulateNetworkConditions", {
+                "offline": True, "latency": 0, "downloadThroughput": -1,
+                "uploadThroughput": -1}, session=session)
+        return super().send(method, params, session)
+
+    def _read(self, deadline: float) -> dict:
+        message = super()._read(deadline)
+        method, params = message.get("method"), message.get("params", {})
+        if method == "Network.requestWillBeSent":
+            url = params.get("request", {}).get("url", "")
+            self._urls[params.get("requestId", "")] = url
+            self.requests.append(url)
+        elif method == "Network.loadingFailed":
+            url = self._urls.get(params.get("requestId", ""), "?")
+            self.failed.append((url, params.get("errorText", "")))
+        return message
+
+    def remote_requests(self) -> list[str]:
+        """Every recorded request that was not for a local (file:, data:, ...) URL."""
+        return [url for url in self.requests if not url.startswith(LOCAL_SCHEMES)]
