@@ -94,7 +94,7 @@ def targets_from_1d(name: str, kind: str, y, shape) -> np.ndarray:
     Y[1] = y
     if kind == "binary" and not np.isin(y, (0, 1)).all():
         bad = y[~np.isin(y, (0, 1))][0]
-        raise ValueError(f"{name}: labels must be 0 or 1, got {bad!r}")
+        raise ValueError(f"{name}: labels must be 0 or 1, got {bad}")
     return Y
 
 

@@ -173,6 +173,7 @@ def _diverged(message: str, history: History) -> FloatingPointError:
     return err
 
 
+@np.errstate(under="ignore")  # tiny gradients may underflow to 0: harmless
 def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         batch_size: int = 32, rng: np.random.Generator | int | None = 0,
         validation: tuple | None = None,
@@ -232,7 +233,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     gen = make_rng(rng)
     m = X.shape[1]
     history = History()
-    in_place = every and (sys.stdout.isatty() or "ipykernel" in sys.modules)
+    # overwrite the line on a terminal and in Jupyter (ipykernel's stream)
+    in_place = every and (sys.stdout.isatty() or type(
+        sys.stdout).__module__.startswith("ipykernel"))
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         total = 0.0

@@ -293,6 +293,28 @@ def test_item_count_comes_from_the_header(tmp_path, monkeypatch):
     assert X.shape == (3, 784) and y.shape == (3,)
 
 
+def test_train_size_takes_the_first_samples_of_a_larger_file(tmp_path):
+    """The full file and a subset give the same data with train_size."""
+    big, small = tmp_path / "full", tmp_path / "subset"
+    images, labels = write_mnist(big, "train", n=9)
+    write_mnist(small, "train", n=9)
+    # the subset folder holds only the first 5 samples of the same data
+    (small / "train-images-idx3-ubyte.gz").write_bytes(mnist_gz(images[:5], labels[:5])[0])
+    (small / "train-labels-idx1-ubyte.gz").write_bytes(mnist_gz(images[:5], labels[:5])[1])
+    X_big, y_big = load_mnist("train", data_dir=big, train_size=5)
+    X_small, y_small = load_mnist("train", data_dir=small, train_size=5)
+    assert np.array_equal(X_big, X_small) and np.array_equal(y_big, y_small)
+    assert np.array_equal(X_big, images[:5].reshape(5, 784) / 255.0)
+    assert np.array_equal(y_big, labels[:5])
+    with pytest.raises(DataFormatError, match=r"^MNIST 'train': train_size=6 asks for more samples than "
+                                              r".*train-images-idx3-ubyte\.gz holds \(5, from its header\)$"):
+        load_mnist("train", data_dir=small, train_size=6)
+    with pytest.raises(TypeError, match=r"^load_mnist: train_size must be a whole number \(an int\), got 5\.0"):
+        load_mnist("train", data_dir=small, train_size=5.0)
+    with pytest.raises(ValueError, match=r"^load_mnist: train_size must be at least 1, got 0$"):
+        load_mnist("train", data_dir=small, train_size=0)
+
+
 def test_unpacked_idx_files_are_accepted(tmp_path):
     images, labels = write_mnist(tmp_path, "test", n=4, compress=False)
     X, y = load_mnist("test", data_dir=tmp_path)
