@@ -299,3 +299,20 @@ def test_timing_callables_of_benchmarks_really_read_a_clock():
     for name in truth.TIMING_CALLABLES["benchmarks.speed"]:
         assert name in functions, f"benchmarks/speed.py has no function {name}"
         assert reads_clock(name, set()), f"benchmarks.speed.{name} reads no clock"
+
+
+def test_sanitize_patterns_cannot_hide_a_result():
+    """book/sanitize.cfg rewrites outputs before nbval compares them: never a number."""
+    import configparser
+    import re
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "book" / "sanitize.cfg", encoding="utf-8")
+    results = ["0.6040", "-1.5e-10", "42", "[[ 1.      0.25  ]]", "J = 0.0123", "1.2e+10",
+               "shape (3, 4)", "err 9.4e-11", "True", "c06-loss: 0.25"]
+    assert config.sections(), "book/sanitize.cfg has no patterns"
+    for section in config.sections():
+        pattern = re.compile(config[section]["regex"])
+        hidden = [r for r in results if pattern.search(r)]
+        assert not hidden, (f"book/sanitize.cfg [{section}] ({pattern.pattern}) would hide "
+                            f"results from nbval: {hidden}")
