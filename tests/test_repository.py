@@ -24,6 +24,7 @@ measured, see its comment):
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -403,3 +404,40 @@ def test_figures_have_number_caption_alt_text_and_are_referenced(path):
             if alt:
                 problems.append(f"{where}: :alt: {alt}")
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+GLUE_ROLE_KEY = re.compile(r"\{glue(?::[a-z]*)?\}`(?P<key>[^`:<]+?)(?::[^`]*)?`")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_glued_names_carry_the_chapter_prefix_and_every_pasted_name_is_glued(path):
+    nb = truth.load(path)
+    prefix = f"c{path.name[:2]}-"
+    glued = {g["name"] for g in truth.glued(nb)}
+    pasted = {m.group("key").strip() for m in GLUE_ROLE_KEY.finditer(markdown_text(nb))
+              if "::" not in m.group("key")}
+    problems = [f"glued name {name!r} does not start with {prefix!r}"
+                for name in sorted(glued | pasted) if not name.startswith(prefix)]
+    problems += [f"the prose pastes {name!r}, which no stored output of the notebook glues "
+                 "(re-execute it: python3 dev.py execute " f"book/{path.name})"
+                 for name in sorted(pasted - glued)]
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+def test_glue_name_check_catches_a_missing_and_a_misnamed_value(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": "Loss {glue:text}`c06-loss:.4f`, "
+                                            "steps {glue:text}`c06-steps`."},
+        {"cell_type": "code", "source": "record(c06_loss=J, loss=J)",
+         "metadata": {"tags": ["remove-cell"]}, "outputs": [
+             {"output_type": "display_data", "data": {"text/plain": "0.25"},
+              "metadata": {"scrapbook": {"name": name}}} for name in ("c06-loss", "loss")]}],
+        "metadata": {}}
+    path = tmp_path / "06_planted.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        test_glued_names_carry_the_chapter_prefix_and_every_pasted_name_is_glued(path)
+    message = str(failure.value)
+    assert "'loss' does not start with 'c06-'" in message
+    assert "pastes 'c06-steps', which no stored output" in message
+    assert "'c06-loss'" not in message.split("pastes")[-1]
