@@ -427,14 +427,16 @@ def cmd_student(args: list[str]) -> int:
                 "Student edition: the exercises without their solutions."},
         }},
     })
+    html = out / "_build" / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    # First the notebooks: the pages link only files that are there.
+    write_exercises_zip(html / EXERCISES_NAME)
     # -a: the solutions are removed while pages are read, so read every page.
     code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
                 "--config", cfg, "-n", "--keep-going", "--all", *args])
-    html = out / "_build" / "html"
     if code != 0 or not (html / "index.html").exists():
         say("the student edition did not build")
         return code or 1
-    write_exercises_zip(html / EXERCISES_NAME)
     # Each page's ".ipynb" download is the notebook without solutions too.
     for path in sorted(BOOK.glob("*.ipynb")):
         source = html / "_sources" / "book" / path.name
@@ -511,7 +513,7 @@ def cmd_offline(args: list[str]) -> int:
         # The site without the other editions' archives and the student edition
         # (the PDF stays: every page's download menu links it).
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns(
-            OFFLINE_NAME, STUDENT_DIR, ".buildinfo", ".doctrees", "reports", "*.zip"))
+            OFFLINE_NAME, STUDENT_DIR, ".buildinfo", ".doctrees", "reports", "*.zip", "*.map"))
         mathjax = copy / "_static" / "mathjax"
         shutil.copytree(es5, mathjax, ignore=lambda d, names: [
             n for n in names if "chtml" in n or (n.endswith(".js") and Path(d) == es5

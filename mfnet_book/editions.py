@@ -6,7 +6,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
   ``download-buttons`` group) gets one link per entry of the config value
   ``mfnet_downloads``: a list of ``{"file": ..., "text": ..., "tooltip": ...}``
   with ``file`` relative to the root of the built site (e.g. the PDF of the
-  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there).
+  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there). A file that
+  is not there when the pages are written is not linked.
 * **Student edition.** With ``mfnet_student = True`` every solution is left out
   of the pages: sphinx-exercise's ``solution`` directives and the gated
   ``solution-start``/``solution-end`` pairs *with* the code cells between them
@@ -26,6 +27,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
   restored at a numbered one).
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -154,6 +157,13 @@ def add_download_links(app, pagename, templatename, context, doctree) -> None:
         if group.get("label") != "download-buttons":
             continue
         for item in downloads:
+            # Only files that are there: build the edition first (dev.py pdf before
+            # dev.py book, as .ci/run does), or the page links nothing.
+            if not (Path(app.outdir) / item["file"]).exists():
+                if pagename == app.config.root_doc:
+                    logger.info(f"[mfnet] {item['file']} is not in {app.outdir}: the download "
+                                "menus do not link it (build that edition first)")
+                continue
             group["buttons"].append({
                 "type": "link",
                 "url": context["pathto"](item["file"], 1),
