@@ -11,8 +11,9 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
 * **Student edition.** With ``mfnet_student = True`` every solution is left out
   of the pages: sphinx-exercise's ``solution`` directives and the gated
   ``solution-start``/``solution-end`` pairs *with* the code cells between them
-  (sphinx-exercise's own ``hide_solutions`` drops the gated solution's title
-  but leaves those cells on the page). The exercises stay.
+  (sphinx-exercise's own ``hide_solutions``, version 1.2.1, stops the HTML
+  build on a gated solution: "departing unknown node type: solution_end_node").
+  The exercises stay.
 * **Exercise references in LaTeX.** ``{numref}`` to an exercise of another
   chapter prints "Exercise ??" in the PDF (sphinx-exercise labels exercises
   ``exercise:<label>`` in LaTeX, the number reference asks for
