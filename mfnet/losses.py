@@ -176,10 +176,10 @@ class SoftmaxCrossEntropy(Loss):
     def forward(self, Z, Y) -> float:
         Z, Y = self._targets(Z, Y)
         Z1 = Z[1:]
-        shifted = Z1 - Z1.max(axis=0, keepdims=True)
+        shifted = Z1 - np.maximum.reduce(Z1, axis=0, keepdims=True)
         with np.errstate(under="ignore"):
             E = np.exp(shifted)
-        sums = E.sum(axis=0, keepdims=True)
+        sums = np.add.reduce(E, axis=0, keepdims=True)
         log_p = shifted - np.log(sums)  # log softmax (log-sum-exp)
         E /= sums                       # softmax, kept for backward
         self.A1, self.Y = E, Y
@@ -192,7 +192,7 @@ class SoftmaxCrossEntropy(Loss):
         grad = np.empty(Y.shape)
         grad[0] = 0.0  # row 0 carries no gradient
         Y1, G1 = Y[1:], grad[1:]
-        np.multiply(self.A1, Y1.sum(axis=0), out=G1)
+        np.multiply(self.A1, np.add.reduce(Y1, axis=0), out=G1)
         G1 -= Y1
         G1 /= m
         return grad

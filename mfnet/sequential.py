@@ -49,7 +49,10 @@ class Sequential(Layer):
         return [layer for layer in self.layers if isinstance(layer, Linear)]
 
     def forward(self, A: np.ndarray) -> np.ndarray:
-        A = bias_row_checked(A, "input A", finite=False)
+        return self._run(bias_row_checked(A, "input A", finite=False))
+
+    def _run(self, A: np.ndarray) -> np.ndarray:
+        """forward without the bias-row check (for data already checked)."""
         for layer in self.layers:
             A = layer.forward(A)
         return A

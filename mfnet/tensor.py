@@ -17,12 +17,12 @@ __all__ = ["augment", "strip", "one_hot", "labels", "as_tensor",
            "bias_row_checked"]
 
 
-def as_tensor(data, name: str = "input") -> np.ndarray:
+def as_tensor(data, name: str = "input", finite: bool = True) -> np.ndarray:
     """Return ``data`` as a 2-D float64 array (integers and lists are
     converted).
 
     Raises ``ValueError`` naming ``name`` when the data is not 2-D, has no
-    samples, or contains NaN or infinity.
+    samples, or (unless ``finite`` is False) contains NaN or infinity.
     """
     arr = np.asarray(data, dtype=np.float64)
     if arr.ndim != 2:
@@ -31,10 +31,11 @@ def as_tensor(data, name: str = "input") -> np.ndarray:
     if arr.shape[1] == 0:
         raise ValueError(f"{name}: empty batch (shape {arr.shape}); it needs "
                          "at least one sample column")
-    # A NaN or infinite entry makes the sum NaN or infinite: one pass without a
-    # temporary
-    # array. Only when the sum is not finite (or merely overflowed) are the
-    # entries tested.
+    if not finite:
+        return arr
+    # A NaN or infinite entry makes the sum NaN or infinite: one pass without
+    # a temporary array. Only when the sum is not finite (or merely
+    # overflowed) are the entries tested.
     with np.errstate(over="ignore", invalid="ignore"):
         total = arr.sum()
     if not math.isfinite(total) and not np.isfinite(arr).all():
@@ -46,7 +47,8 @@ def as_tensor(data, name: str = "input") -> np.ndarray:
 def bias_row_checked(A, name: str = "X", finite: bool = True) -> np.ndarray:
     """Return A as a 2-D float64 array whose row 0 is all ones, or raise a
     ValueError naming ``name`` that says to use ``mfnet.augment``.
-    ``finite=False`` skips the test for NaN and infinity (a full pass)."""
+    ``finite=False`` skips the tests of `as_tensor` (shape, NaN: a full
+    pass over the data)."""
     if finite or type(A) is not np.ndarray or A.dtype != np.float64:
         A = as_tensor(A, name) if finite else np.asarray(A, np.float64)
     if A.ndim == 2 and A.size and not (A[0] == 1.0).all():

@@ -69,8 +69,8 @@ def _output_rows(model) -> int | None:
     return layers[-1].out_features + 1 if layers else None
 
 
-def prepare(model, X, Y=None, loss: Loss | None = None,
-            name: str = "") -> tuple[np.ndarray, np.ndarray | None]:
+def prepare(model, X, Y=None, loss: Loss | None = None, name: str = "",
+            finite: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Check and convert data once: X to float64 (n_0 + 1, m) with a bias
     row of ones; Y to float64 (n_L + 1, m), the model's output shape.
 
@@ -78,9 +78,10 @@ def prepare(model, X, Y=None, loss: Loss | None = None,
     labels, 0/1 labels, or the values of a one-output regression); without
     a loss, as class labels. ``name`` prefixes the messages (e.g.
     "validation "). Raises ValueError saying what to do when shapes, the
-    bias row, labels or values are wrong.
+    bias row, labels or values (NaN, infinity; unless ``finite`` is False)
+    are wrong.
     """
-    X = bias_row_checked(X, f"{name}X")
+    X = bias_row_checked(as_tensor(X, f"{name}X", finite), f"{name}X", False)
     if Y is None:
         return X, None
     if np.ndim(Y) == 1:
@@ -95,7 +96,7 @@ def prepare(model, X, Y=None, loss: Loss | None = None,
                              f"samples in {name}X")
         label = f"{name}Y ({type(loss).__name__})" if loss else f"{name}Y"
         Y = targets_from_1d(label, kind, Y, (rows, X.shape[1]))
-    Y = as_tensor(Y, f"{name}Y")
+    Y = as_tensor(Y, f"{name}Y", finite)
     if Y.shape[1] != X.shape[1]:
         raise ValueError(f"{name}Y: shape {Y.shape} has {Y.shape[1]} "
                          f"samples but {name}X (shape {X.shape}) has "
@@ -221,7 +222,10 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         raise ValueError("fit: the optimizer updates the layers of another "
                          "model; build it from this one, e.g. "
                          "mfnet.SGD(model, lr=...)")
-    X, Y = prepare(model, X, Y, loss)
+    # NaN or infinity in X or Y is looked for only if the loss becomes
+    # non-finite: a full pass over the data costs as much as a tenth of an
+    # epoch.
+    X, Y = prepare(model, X, Y, loss, finite=False)
     _check_pairing(model, loss)
     # Each sample contiguous (column-major; no copy when X already is, as
     # mfnet.augment returns it): a mini-batch X[:, idx] copies whole columns.
@@ -237,11 +241,15 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     in_place = every and (sys.stdout.isatty() or type(
         sys.stdout).__module__.startswith("ipykernel"))
     start = time.perf_counter()
+    forward = getattr(model, "_run", model.forward)  # X is checked already
     for epoch in range(1, epochs + 1):
         total = 0.0
         for b, idx in enumerate(batches(m, batch_size, gen), start=1):
-            J = loss.forward(model.forward(X[:, idx]), Y[:, idx])
+            J = loss.forward(forward(X[:, idx]), Y[:, idx])
             if not math.isfinite(J):
+                for name, data in (("X", X), ("Y", Y)):
+                    as_tensor(data[:, idx], f"{name} (the samples of epoch "
+                              f"{epoch}, batch {b})")
                 raise _diverged(f"the loss became {J} at epoch {epoch}, "
                                 f"batch {b}", history)
             model.backward(loss.backward(), input_grad=False)

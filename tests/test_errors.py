@@ -197,17 +197,23 @@ def test_fit_requires_the_bias_row():
         mfnet.evaluate(model, mfnet.MSE(), X, augmented(rng, 2, 10))
 
 
-def test_non_finite_data_is_rejected_before_training():
+def test_non_finite_data_is_rejected_before_a_step_is_taken_with_it():
+    # fit looks for NaN only when the loss becomes non-finite (no full pass
+    # over the data per call), and names the batch; no step is taken with it
     model = _model()
+    before = model.weights()
     X = augmented(np.random.default_rng(0), 3, 6)
     X[2, 3] = np.nan
-    with pytest.raises(ValueError, match=r"^X: contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^X \(the samples of epoch 1, batch 1\): contains NaN or infinity"):
         mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), X, np.ones((3, 6)), epochs=1)
     X[2, 3] = 0.0
     Y = np.ones((3, 6))
     Y[1, 1] = np.inf
-    with pytest.raises(ValueError, match=r"^Y: contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^Y \(the samples of epoch 1, batch 1\): contains NaN or infinity"):
         mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), X, Y, epochs=1)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.weights()))
+    with pytest.raises(ValueError, match=r"^X: contains NaN or infinity"):
+        mfnet.evaluate(model, mfnet.MSE(), np.where(X == 0.0, np.nan, X), Y)
 
 
 def test_invalid_configuration_messages():
