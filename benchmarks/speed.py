@@ -9,13 +9,16 @@ Run from the repository root::
 Everything runs in one process with pinned thread counts (OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS, MKL_NUM_THREADS are set before numpy is imported;
 ``torch.set_num_threads``), on random data of MNIST's shape (784 features,
-10 classes). Four implementations train the same network from the same
+10 classes). Five implementations train the same network from the same
 initial weights on the same mini-batches in the same order
 (:func:`mfnet.batches`):
 
 * ``mfnet``         -- :func:`mfnet.fit` with :class:`mfnet.SoftmaxCrossEntropy` and :class:`mfnet.SGD`;
-* ``numpy loop``    -- :func:`numpy_loop_epoch`: the same mathematics written out as one plain
-  numpy loop in mfnet's convention (samples as columns, bias row 0);
+* ``book loop``     -- :func:`book_loop_epoch`: the loop as the book writes it with mfnet's
+  layers (forward, loss, backward, ``layer.W -= lr * layer.dW``);
+* ``numpy loop``    -- :func:`numpy_loop_epoch`: the same mathematics written out as the
+  tightest plain numpy loop we could write, in mfnet's convention (samples as columns,
+  bias row 0);
 * ``torch float32`` and ``torch float64`` -- ``nn.Linear`` / ``nn.Tanh`` or ``nn.ReLU``,
   ``nn.CrossEntropyLoss`` on the logits, ``torch.optim.SGD``.
 
