@@ -39,15 +39,15 @@ def feature_histograms(X, y, names, target_name="target", bins=40, cap=None):
         color = COLORS[1] if label == target_name else COLORS[0]
         ax.hist(col, bins=bins, color=color)
         ax.set_yscale("log")
-        ax.set_title(label, fontsize=11)
-        ax.tick_params(labelsize=11)
+        ax.set_title(label, fontsize=13)
+        ax.tick_params(labelsize=12)
         ax.locator_params(axis="x", nbins=3)
         ax.grid(False)
         if cap is not None and label == target_name:
             ax.axvline(cap, color="black", linewidth=1.2, linestyle="--")
     for ax in list(axes.flat)[len(columns):]:
         ax.axis("off")
-    fig.supylabel("count (log scale)", fontsize=11)
+    fig.supylabel("count (log scale)", fontsize=13)
     fig.tight_layout()
     return fig
 
