@@ -57,8 +57,9 @@ class RemoveSolutions(SphinxTransform):
                 node.parent.remove(node)
                 removed += 1
         registry = getattr(self.env, "sphinx_exercise_registry", {})
-        for label in [k for k, v in registry.items()
-                      if str(v.get("type", "")).startswith("solution") and v.get("docname") == self.env.docname]:
+        for label in [key for key, entry in registry.items()
+                      if str(entry.get("type", "")).startswith("solution")
+                      and entry.get("docname") == self.env.docname]:
             del registry[label]
         if removed:
             logger.info(f"[mfnet] student edition: {removed} solution(s) left out of "
@@ -189,8 +190,7 @@ def _exercise_numbers_as_online(app) -> None:
     if not isinstance(app.builder, LaTeXBuilder):
         return
     latex_depth = app.config.numfig_secnum_depth
-    book_depth = app.config._raw_config.get("numfig_secnum_depth", 1)
-    app.config.numfig_secnum_depth = book_depth
+    app.config.numfig_secnum_depth = getattr(app, "mfnet_book_secnum_depth", 1)
 
     def restore(app, env) -> None:  # noqa: ARG001
         app.config.numfig_secnum_depth = latex_depth
@@ -200,6 +200,11 @@ def _exercise_numbers_as_online(app) -> None:
     app.connect("env-check-consistency", restore)
 
 
+def _remember_secnum_depth(app, config) -> None:
+    """The book's numfig_secnum_depth, before sphinx-jupyterbook-latex changes it."""
+    app.mfnet_book_secnum_depth = config.numfig_secnum_depth  # no env yet at config-inited
+
+
 def setup(app):
     app.add_config_value("mfnet_student", False, "env")
     app.add_config_value("mfnet_downloads", [], "html")
@@ -207,6 +212,7 @@ def setup(app):
     app.add_post_transform(ExerciseNumrefForLatex)
     app.add_post_transform(UnnumberedPartsForLatex)
     app.add_post_transform(WrapLongTablesForLatex)
+    app.connect("config-inited", _remember_secnum_depth)
     # After sphinx-jupyterbook-latex's own builder-inited (priority 500).
     app.connect("builder-inited", _exercise_numbers_as_online, priority=600)
     # After sphinx-book-theme builds the header buttons (priority 501).
