@@ -143,13 +143,16 @@ def _generator(rng) -> np.random.Generator:
 # The three ways to train
 # ----------------------------------------------------------------------------------------------
 
-def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray, Y: np.ndarray,
-                     batch_size: int, lr: float, rng: np.random.Generator) -> float:
-    """One epoch of mini-batch SGD written as the tightest plain numpy loop we could; returns the mean loss.
+def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray,
+                     Y: np.ndarray, batch_size: int, lr: float,
+                     rng: np.random.Generator) -> float:
+    """One epoch of mini-batch SGD written as the tightest plain numpy loop
+    we could; returns the mean loss.
 
-    The mathematics of mfnet (book chapter 4) without the library: samples as
-    columns, bias row 0, Ws[l] of shape (n_l + 1, n_{l-1} + 1) updated in place,
-    hidden activation "tanh" or "relu", softmax + cross-entropy on the logits.
+    The mathematics of mfnet (book chapter 4) without the library: samples
+    as columns, bias row 0, Ws[l] of shape (n_l + 1, n_{l-1} + 1) updated in
+    place, hidden activation "tanh" or "relu", softmax + cross-entropy on the
+    logits.
     X : (n_0 + 1, m), column-major (each sample contiguous, as mfnet.augment
     returns it); Y : (n_L + 1, m) augmented one-hot; batches from
     mfnet.batches(m, batch_size, rng).
@@ -162,7 +165,8 @@ def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray, Y: np
     epoch, not per batch.
     """
     if activation not in ("tanh", "relu"):
-        raise ValueError(f"numpy_loop_epoch: activation must be 'tanh' or 'relu', got {activation!r}")
+        raise ValueError("numpy_loop_epoch: activation must be 'tanh' or "
+                         f"'relu', got {activation!r}")
     tanh = activation == "tanh"
     m = X.shape[1]
     L = len(Ws)
@@ -183,14 +187,14 @@ def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray, Y: np
                 np.maximum(H, 0.0, out=H)
         As[L - 1] = A
         Z1 = W1s[L - 1] @ A                  # the logits' rows 1..
-        Z1 -= Z1.max(axis=0)                 # softmax + cross-entropy (log-sum-exp)
+        Z1 -= Z1.max(axis=0)                 # softmax + cross-entropy
         E = np.exp(Z1)
         sums = E.sum(axis=0)
         Yb = Y[1:, idx]
         total -= np.vdot(Yb, Z1 - np.log(sums))
         E /= sums
         E -= Yb
-        E /= len(idx)                        # Delta[1:] = (softmax(Z) - Y) / m_b
+        E /= len(idx)                        # Delta[1:] = (softmax - Y) / m_b
         D = E
         for l in range(L - 1, -1, -1):       # backward, then the in-place step
             A = As[l]
@@ -212,9 +216,11 @@ def numpy_loop_epoch(Ws: list[np.ndarray], activation: str, X: np.ndarray, Y: np
     return total / m
 
 
-def book_loop_epoch(model: mfnet.Sequential, loss: mfnet.Loss, X: np.ndarray, Y: np.ndarray,
-                    batch_size: int, lr: float, rng: np.random.Generator) -> float:
-    """One epoch as the book writes the loop with mfnet's pieces; returns the mean loss.
+def book_loop_epoch(model: mfnet.Sequential, loss: mfnet.Loss,
+                    X: np.ndarray, Y: np.ndarray, batch_size: int, lr: float,
+                    rng: np.random.Generator) -> float:
+    """One epoch as the book writes the loop with mfnet's pieces; returns
+    the mean loss.
 
     For each batch: forward, loss, ``model.backward(loss.backward())``, then
     ``layer.W -= lr * layer.dW`` for every Linear layer. X : (n_0 + 1, m) from
