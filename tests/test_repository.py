@@ -211,6 +211,36 @@ def pyobject_lines(path: Path, dotted: str) -> list[str]:
     return shown
 
 
+LISTING_OPTIONS = ("pyobject", "start-at", "start-after", "end-at", "end-before", "lines",
+                   "dedent")
+
+
+def shown_lines(path: Path, options: dict) -> list[str] | None:
+    """The lines a literalinclude with these options shows, read as Sphinx reads them.
+
+    Sphinx's own reader applies :pyobject:, :start-at:/:start-after:,
+    :end-at:/:end-before:, :lines: and :dedent: (None: it cannot read them);
+    without Sphinx, the object's lines from the AST (pyobject only).
+    """
+    wanted = {k: v for k, v in options.items() if k in LISTING_OPTIONS}
+    if "dedent" in wanted:
+        wanted["dedent"] = int(wanted["dedent"]) if str(wanted["dedent"]).strip() else None
+    try:
+        from types import SimpleNamespace
+
+        from sphinx.directives.code import LiteralIncludeReader
+    except ImportError:
+        if "pyobject" in wanted:
+            return pyobject_lines(path, wanted["pyobject"]) or None
+        return path.read_text(encoding="utf-8").splitlines()
+    try:
+        text, _ = LiteralIncludeReader(str(path), wanted,
+                                       SimpleNamespace(source_encoding="utf-8-sig")).read()
+    except (ValueError, OSError):
+        return None
+    return text.splitlines()
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_library_listings_fit_name_their_file_and_show_no_tool_noise(path):
     nb = truth.load(path)
@@ -224,13 +254,11 @@ def test_library_listings_fit_name_their_file_and_show_no_tool_noise(path):
         if not source_file.exists():
             problems.append(f"{where}: no such file")
             continue
-        if "pyobject" in options:
-            shown = pyobject_lines(source_file, options["pyobject"])
-            if not shown:
-                problems.append(f"{where}: {name} has no object {options['pyobject']}")
-                continue
-        else:
-            shown = source_file.read_text(encoding="utf-8").splitlines()
+        shown = shown_lines(source_file, options)
+        if shown is None:
+            problems.append(f"{where}: Sphinx cannot read this listing from {name} "
+                            "(no such object, or a start/end pattern not found)")
+            continue
         if name not in options.get("caption", ""):
             problems.append(f"{where}: add `:caption: {name}` so that the listing names its "
                             "file")
@@ -441,3 +469,19 @@ def test_glue_name_check_catches_a_missing_and_a_misnamed_value(tmp_path):
     assert "'loss' does not start with 'c06-'" in message
     assert "pastes 'c06-steps', which no stored output" in message
     assert "'c06-loss'" not in message.split("pastes")[-1]
+
+
+def test_listing_check_sees_exactly_the_shown_lines(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "def f(x):\n"
+        '    """A docstring line that is much too long for the code box at 1280 px, '
+        'really."""\n'
+        "    y = x + 1  # pragma: no cover\n"
+        "    return y\n", encoding="utf-8")
+    whole = shown_lines(module, {"pyobject": "f"})
+    assert len(whole) == 4 and len(whole[1]) > MAX_LINE
+    body = shown_lines(module, {"pyobject": "f", "start-at": "y = x", "dedent": "4"})
+    assert body == ["y = x + 1  # pragma: no cover", "return y"]
+    assert TOOL_NOISE.search(body[0])
+    assert shown_lines(module, {"pyobject": "g"}) is None
