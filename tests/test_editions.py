@@ -112,7 +112,8 @@ def read_doc(doc: str) -> tuple[str, dict | None]:
     path = ROOT / f"{doc}.ipynb"
     if path.exists():
         nb = json.loads(path.read_text(encoding="utf-8"))
-        text = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        text = "\n\n".join("".join(c["source"]) for c in nb["cells"]
+                           if c["cell_type"] == "markdown")
         return text, nb
     return (ROOT / f"{doc}.md").read_text(encoding="utf-8"), None
 
@@ -508,7 +509,8 @@ def test_student_downloads_are_the_notebooks_without_solutions(student):
             name = f"mfnet-book-exercises/{doc}.ipynb"
             assert name in names, f"{name} not in {EXERCISES_ZIP.name}"
             shipped = json.loads(zf.read(name))
-            served = json.loads((student / "_sources" / f"{doc}.ipynb").read_text(encoding="utf-8"))
+            served = json.loads(
+                (student / "_sources" / f"{doc}.ipynb").read_text(encoding="utf-8"))
             for kept in (shipped, served):
                 assert [e["label"] for e in exercises(kept)] == [e["label"] for e in exercises(nb)]
                 assert not solutions(kept), f"{doc}: a solution is left in the notebook"
@@ -604,7 +606,8 @@ def test_offline_pages_typeset_every_formula_without_network(offline):
             state = tab.evaluate("""(() => {
                 const article = document.querySelector('article') || document.body;
                 const clone = article.cloneNode(true);
-                clone.querySelectorAll('pre, code, mjx-container, script').forEach(e => e.remove());
+                clone.querySelectorAll('pre, code, mjx-container, script')
+                     .forEach(e => e.remove());
                 return {
                     mathjax: window.MathJax && MathJax.version || null,
                     containers: document.querySelectorAll('mjx-container').length,
