@@ -93,7 +93,8 @@ class Activation(Layer):
         if self.A is None:
             raise RuntimeError(f"{self._label()}: backward called before "
                                "forward")
-        dA = self._check_rows(dA, self.A.shape[0], "gradient dA")
+        if type(dA) is not np.ndarray or dA.shape != self.A.shape:
+            dA = self._check_rows(dA, self.A.shape[0], "gradient dA")
         if dA.shape != self.A.shape:
             raise ValueError(f"{self._label()}: gradient dA has shape "
                              f"{dA.shape} but the forward output had shape "

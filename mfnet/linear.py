@@ -224,7 +224,9 @@ class Linear(Layer):
 
     def forward(self, A: np.ndarray) -> np.ndarray:
         """Z = W @ A; keeps A for the backward pass."""
-        A = self._check_rows(A, self.in_features + 1, "input A")
+        if (type(A) is not np.ndarray or A.dtype != np.float64 or A.ndim != 2
+                or A.shape[0] != self._W.shape[1] or not A.shape[1]):
+            A = self._check_rows(A, self.in_features + 1, "input A")
         self.A = A
         return self._W @ A
 

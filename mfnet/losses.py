@@ -176,11 +176,11 @@ class SoftmaxCrossEntropy(Loss):
     def forward(self, Z, Y) -> float:
         Z, Y = self._targets(Z, Y)
         Z1 = Z[1:]
-        shifted = Z1 - np.maximum.reduce(Z1, axis=0, keepdims=True)
+        log_p = Z1 - np.maximum.reduce(Z1, axis=0)  # shifted: exp <= 1
         with np.errstate(under="ignore"):
-            E = np.exp(shifted)
-        sums = np.add.reduce(E, axis=0, keepdims=True)
-        log_p = shifted - np.log(sums)  # log softmax (log-sum-exp)
+            E = np.exp(log_p)
+        sums = np.add.reduce(E, axis=0)
+        log_p -= np.log(sums)           # log softmax (log-sum-exp)
         E /= sums                       # softmax, kept for backward
         self.A1, self.Y = E, Y
         return -float(np.vdot(Y[1:], log_p)) / Z.shape[1]
