@@ -308,8 +308,9 @@ def cmd_pdf(args: list[str]) -> int:
     # The build's messages also go to OUT/build.log (tests/test_editions.py reads
     # which glued keys the build itself could not find).
     out.mkdir(parents=True, exist_ok=True)
+    # --all: every page read again, so that build.log holds every page's warnings.
     cmd = [venv_bin("jupyter-book"), "build", ROOT, "--builder", "pdflatex",
-           "--path-output", out, "--config", cfg, "-n", "--keep-going", *args]
+           "--path-output", out, "--config", cfg, "-n", "--keep-going", "--all", *args]
     say("$ " + " ".join(str(c) for c in cmd))
     with open(out / "build.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=child_env(),

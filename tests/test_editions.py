@@ -262,6 +262,11 @@ def test_pdf_has_no_unresolved_reference(pdf):
     assert "??" not in pdf["text"], (
         "the PDF shows '??' (an unresolved reference) near: "
         + pdf["text"][max(0, pdf["text"].find("??") - 200):pdf["text"].find("??") + 50])
+    # Sphinx: a reference it cannot resolve is printed as plain text, without "??".
+    unresolved = re.findall(r"WARNING: ((?:undefined label|unknown document|term not in "
+                            r"glossary|citation not found|Could not find)[^\n\x1b]*)",
+                            pdf["build_log"])
+    assert not unresolved, f"unresolved references in the PDF's build: {unresolved[:10]}"
     log = pdf["log"]
     for pattern in (r"Reference `[^']*' on page \d+ undefined", r"Citation `[^']*' on page \d+",
                     r"There were undefined references", r"Hyper reference `[^']*' on page"):
