@@ -36,12 +36,12 @@ class Weights(np.ndarray):
 
     It reads, prints and computes like a plain array (every result is a
     plain ``np.ndarray``), and in-place writes go straight into the
-    layer's weights: ``layer.W -= lr * layer.dW`` costs what it costs on a
-    plain array. Before an in-place operation (``W -= ...``, ``W *= 0.1``,
+    layer's weights: ``layer.W -= lr * layer.dW`` copies nothing and checks
+    only row 0. Before an in-place operation (``W -= ...``, ``W *= 0.1``,
     ``np.add(W, x, out=W)``), an item assignment (``W[:] = ...``),
-    ``W.fill`` or ``np.copyto(W, ...)`` writes
-    anything, the new row 0 is computed and checked: if it would not be
-    (1, 0, ..., 0), ValueError is raised and nothing has changed. Slices
+    ``W.fill`` or ``np.copyto(W, ...)`` writes anything, the new row 0 is
+    computed and checked: if it would not be (1, 0, ..., 0), ValueError is
+    raised and nothing has changed. Slices
     that contain row 0 are read-only views; ``W[1:]``, ``layer.weight``
     and ``layer.bias`` are ordinary writable views. ``copy()`` gives a
     plain array; ``np.asarray(W)`` is the unguarded buffer itself (for
