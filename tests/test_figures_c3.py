@@ -77,7 +77,7 @@ def test_descent_paths_draw_the_asserted_paths_and_rates():
                 v = mu * v + LAM * (w - W_STAR)
                 w = w - lr * v
                 expected.append(w)
-        assert np.max(np.abs(path - np.asarray(expected))) < 1e-12, name
+        assert np.max(np.abs(path - np.asarray(expected))) < 1e-14, name
         paths.append(path)
         titles.append(f"{name}: $\\eta$ = {lr:.3g}")
     # the divergent rate is above 2 / lambda_max, the good one below
