@@ -50,15 +50,16 @@ class Weights(np.ndarray):
     """
 
     _guard = False  # True only for the view that Linear.W hands out
-    _owner = "Linear"
+    _owner = None  # the Linear layer, for error messages
 
     def _check_first_row(self, row) -> None:
         if row.shape != self.shape[1:]:  # a scalar or a broadcast row
             row = np.broadcast_to(row, self.shape[1:])
-        if row[0] != 1.0 or row[1:].any():
+        if row[0] != 1.0 or np.count_nonzero(row[1:]):
             shown = _short(row)
+            owner = self._owner._label() if self._owner else "Linear"
             raise ValueError(
-                f"{self._owner}: row 0 of W must stay (1, 0, ..., 0) so "
+                f"{owner}: row 0 of W must stay (1, 0, ..., 0) so "
                 f"that the bias row survives; this would make it {shown}. "
                 "Nothing was changed. Change only the weight rows, W[1:] "
                 "(or layer.weight and layer.bias).")
@@ -190,7 +191,7 @@ class Linear(Layer):
         """The augmented weights, shape (out_features + 1,
         in_features + 1), as a guarded view (see ``Weights``)."""
         view = self._W.view(Weights)
-        view._guard, view._owner = True, self._label()
+        view._guard, view._owner = True, self
         return view
 
     @W.setter
