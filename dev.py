@@ -321,6 +321,23 @@ def cmd_pdf(args: list[str]) -> int:
             log.write(line)
         code = proc.wait()
     pdf = out / "_build" / "latex" / PDF_NAME
+    log, aux = pdf.with_suffix(".log"), pdf.with_suffix(".aux")
+    # latexmk may stop while LaTeX still says "Label(s) may have changed". That
+    # warning also comes when only a label's title differs in how it is read
+    # back (figure captions with Unicode that ucharclasses makes active), so the
+    # test is the .aux file: xelatex again until it no longer changes.
+    for _ in range(3):
+        if code != 0 or not log.exists() or "Rerun to get cross-references right" not in \
+                log.read_text(encoding="utf-8", errors="replace"):
+            break
+        before = aux.read_bytes() if aux.exists() else b""
+        say("LaTeX asks for another run: xelatex again")
+        code = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                               pdf.with_suffix(".tex").name], cwd=pdf.parent,
+                              stdout=subprocess.DEVNULL).returncode
+        if aux.exists() and aux.read_bytes() == before:
+            say("the cross-references are stable (.aux unchanged)")
+            break
     if code != 0 or not pdf.exists():
         say(f"the PDF did not build; the LaTeX log is {pdf.with_suffix('.log')}")
         return code or 1

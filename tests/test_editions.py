@@ -60,6 +60,10 @@ OFFLINE_ZIP = SITE / "mfnet-book-offline.zip"
 # of the 8.5 pt code font, so nothing is cut, while one character too many
 # in a code line or a too wide matrix (tens of points) fails.
 OVERFULL_PT = 3.0
+# A page's contents may run at most this far below the text block (Overfull
+# \vbox); the footer's rule is about 30 pt below it (report class \footskip),
+# and a code box that ran into it was 25-32 pt too high.
+OVERFULL_VBOX_PT = 10.0
 REQUIRE_PDF = os.environ.get("MFNET_REQUIRE_PDF", "") not in ("", "0")
 REQUIRE_BROWSER = os.environ.get("MFNET_REQUIRE_BROWSER", "") not in ("", "0")
 REQUIRE_BUILT_BOOK = os.environ.get("MFNET_REQUIRE_BUILT_BOOK", "") not in ("", "0")
@@ -274,7 +278,7 @@ def test_pdf_has_no_unresolved_reference(pdf):
         assert not found, f"LaTeX log ({PDF_LOG}): {found[:5]}"
 
 
-def test_pdf_misses_no_glyph_and_no_line_is_overfull(pdf):
+def test_pdf_misses_no_glyph_and_nothing_is_overfull(pdf):
     log = pdf["log"]
     lost = sorted(set(re.findall(r"Missing character: There is no (.*?) in font", log)))
     assert not lost, f"characters the PDF's fonts do not have (they vanish): {lost}"
@@ -286,6 +290,11 @@ def test_pdf_misses_no_glyph_and_no_line_is_overfull(pdf):
                 if pt > OVERFULL_PT]
     assert not too_wide, (f"lines wider than the page by more than {OVERFULL_PT} pt "
                           f"(see {PDF_LOG}): {too_wide}")
+    too_high = [f"{float(pt):.1f} pt ({where.strip()})" for pt, where in re.findall(
+        r"Overfull \\vbox \((\d+(?:\.\d+)?)pt too high\)([^\n]*)", log)
+        if float(pt) > OVERFULL_VBOX_PT]
+    assert not too_high, (f"pages whose contents run more than {OVERFULL_VBOX_PT} pt "
+                          f"into the foot of the page: {too_high}")
 
 
 def test_pdf_page_count_is_plausible(pdf):
