@@ -264,7 +264,9 @@ OFFLINE_NAME = "mfnet-book-offline.zip"
 STUDENT_DIR = "student"
 EXERCISES_NAME = "mfnet-book-exercises.zip"
 MATHJAX_VERSION = "3.2.2"
-MATHJAX_BUNDLE = "tex-mml-svg.js"   # SVG output: no web fonts (file:// blocks those)
+# SVG output: formulas need no web fonts, so they do not depend on how a browser
+# treats fonts read from file:// (Chromium loads them; others may restrict them).
+MATHJAX_BUNDLE = "tex-mml-svg.js"
 
 EDITION_CONFIG_SCRIPT = r"""
 import json, sys
