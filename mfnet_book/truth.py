@@ -374,11 +374,25 @@ def allowlist_problems(nb: dict) -> list[str]:
     return problems
 
 
+def prose_texts(nb: dict):
+    """``(cell index, text)`` of the prose a reader sees: markdown cells and figure captions.
+
+    A caption (code-cell metadata ``mystnb.figure.caption``) is Markdown, shown
+    under the figure; its numbers are held to the same rule as the text's.
+    """
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "markdown":
+            yield i, source(cell)
+        else:
+            caption = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get(
+                "caption")
+            if isinstance(caption, str) and caption.strip():
+                yield i, caption
+
+
 def all_numbers(nb: dict) -> list[tuple[int, Finding]]:
-    """``(cell index, finding)`` for every typed-looking number of every markdown cell."""
-    return [(i, f) for i, cell in enumerate(nb.get("cells", []))
-            if cell.get("cell_type") == "markdown"
-            for f in scan_markdown(source(cell))]
+    """``(cell index, finding)`` for every typed-looking number of the prose and captions."""
+    return [(i, f) for i, text in prose_texts(nb) for f in scan_markdown(text)]
 
 
 def compound_spans(nb: dict, compound: str) -> set[tuple[int, int]]:
@@ -389,10 +403,8 @@ def compound_spans(nb: dict, compound: str) -> set[tuple[int, int]]:
     """
     pattern = re.compile(r"(?<![\w.\\-])" + re.escape(compound) + r"(?![\w-])")
     covered = set()
-    for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("cell_type") != "markdown":
-            continue
-        prose = mask(source(cell)).prose
+    for i, text in prose_texts(nb):
+        prose = mask(text).prose
         for m in pattern.finditer(prose):
             covered |= {(i, m.start() + n.start()) for n in NUMERAL.finditer(m.group())}
     return covered
@@ -432,9 +444,11 @@ REMEDY = ("if a number is computed, glue it: record(cNN_name=value) in a remove-
           "\"...\"} to the notebook's metadata.mfnet.allowed_numbers")
 
 
-def describe(name: str, index: int, finding: Finding, remedy: bool = True) -> str:
+def describe(name: str, index: int, finding: Finding, remedy: bool = True,
+             caption: bool = False) -> str:
     """A failure message: notebook, cell, number, sentence (and what to do)."""
-    message = (f"{name}, cell {index}: {finding.number!r}, {KIND_HELP[finding.kind]}, in\n"
+    where = f"cell {index}" + (" (its figure caption)" if caption else "")
+    message = (f"{name}, {where}: {finding.number!r}, {KIND_HELP[finding.kind]}, in\n"
                f"    \"{finding.sentence}\"")
     return message + ("\n  -> " + REMEDY if remedy else "")
 

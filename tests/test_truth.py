@@ -1,6 +1,7 @@
 """Executable truth, enforced: no typed result in the prose, nbval sees every output.
 
-1. **Typed numbers.** Every markdown cell of every chapter is read by
+1. **Typed numbers.** Every markdown cell of every chapter, and every figure
+   caption (``mystnb.figure.caption``), is read by
    :func:`mfnet_book.truth.scan_markdown`. Outside math, inline code, code
    fences, MyST roles (``{glue:text}``, ``{cite}``, ``{eq}``, ``{numref}``,
    ``{doc}``, ...), targets ``(label)=``, directive option lines, URLs and link
@@ -122,6 +123,17 @@ def test_failure_message_names_notebook_cell_sentence_and_remedy():
         assert part in message, (part, message)
 
 
+def test_figure_captions_are_prose_too():
+    nb = {"cells": [{"cell_type": "code", "source": "draw()", "outputs": [], "metadata": {
+        "mystnb": {"figure": {"name": "fig-c09-lr", "caption":
+                              "The loss falls to 0.0123 in 16 epochs, see {eq}`eq-c09-sgd`."}}}}],
+          "metadata": {}}
+    assert [(i, f.number) for i, f in truth.typed_numbers(nb)] == [(0, "0.0123"), (0, "16")]
+    nb["metadata"]["mfnet"] = {"allowed_numbers": [{"number": "16", "reason": "epochs: input"},
+                                                   {"number": "0.0123", "reason": "x"}]}
+    assert truth.typed_numbers(nb) == [] and truth.allowlist_problems(nb) == []
+
+
 def test_allowlist_covers_a_number_and_must_be_honest():
     nb = {"cells": [{"cell_type": "markdown", "source": "MNIST images have 784 pixels."}],
           "metadata": {"mfnet": {"allowed_numbers": [
@@ -146,7 +158,9 @@ def test_allowlist_covers_a_number_and_must_be_honest():
 # -- the chapters ------------------------------------------------------------------------
 def check_typed_numbers(path: Path) -> list[str]:
     nb = truth.load(path)
-    return [truth.describe(path.name, i, f, remedy=False) for i, f in truth.typed_numbers(nb)]
+    return [truth.describe(path.name, i, f, remedy=False,
+                           caption=nb["cells"][i]["cell_type"] == "code")
+            for i, f in truth.typed_numbers(nb)]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
