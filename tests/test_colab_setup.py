@@ -121,21 +121,25 @@ def _copy_checkout(tmp_path: Path) -> Path:
     for path in ROOT.iterdir():
         if path.is_file():
             shutil.copy2(path, src / path.name)
-    for package in PACKAGES:
+    for package in packages():
         shutil.copytree(ROOT / package, src / package,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return src
 
 
-# The packages pyproject.toml installs (mfnet, and the book's helper package).
-PACKAGES = ("mfnet", "mfnet_book")
-
-
-def test_the_checkout_copy_holds_every_package_pyproject_installs():
+def packages() -> list[str]:
+    """The packages pyproject.toml installs (mfnet, the book's helpers mfnet_book, ...)."""
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert sorted(project["tool"]["setuptools"]["packages"]) == sorted(PACKAGES)
+    return list(project["tool"]["setuptools"]["packages"])
+
+
+def test_the_checkout_copy_holds_every_package_pyproject_installs(tmp_path):
+    assert {"mfnet", "mfnet_book"} <= set(packages())
+    checkout = _copy_checkout(tmp_path)
+    for package in packages():
+        assert (checkout / package / "__init__.py").exists(), package
 
 
 RUNNER = textwrap.dedent('''
