@@ -21,18 +21,6 @@ __all__ = ["SGD", "Adam"]
 _BLOCK = 1 << 15  # entries of lr * dW formed at a time (256 KiB)
 
 
-def _row_blocks(shape, buffer) -> list:
-    """(first row, end row, a view of buffer of that block's shape) for
-    blocks of rows of a matrix of ``shape`` that fit into ``buffer``."""
-    n, k = shape
-    rows = max(1, buffer.size // k)
-    blocks = []
-    for r in range(0, n, rows):
-        end = min(r + rows, n)
-        blocks.append((r, end, buffer[:(end - r) * k].reshape(end - r, k)))
-    return blocks
-
-
 def _linear_layers(model, name: str) -> list[Linear]:
     if isinstance(model, Sequential):
         layers = model.linear_layers
@@ -61,27 +49,25 @@ class SGD:
         self.layers = _linear_layers(model, "SGD")
         self.velocity = ([np.zeros(layer._W.shape) for layer in self.layers]
                          if self.momentum else None)
-        # lr * dW is formed in one buffer made here (not an array per step),
-        # in blocks of rows small enough to stay in the processor's cache
-        buffer = np.empty(_BLOCK)
-        self._blocks = [_row_blocks(layer._W.shape, buffer)
-                        for layer in self.layers]
+        # lr * dW is formed in blocks of rows small enough to stay in the
+        # processor's cache: this many rows at a time, for each layer
+        self._rows = [max(1, _BLOCK // layer._W.shape[1])
+                      for layer in self.layers]
 
     def step(self) -> None:
         # layer._W is the plain buffer behind the guarded view layer.W; dW
         # has row 0 zero, so row 0 of W stays (1, 0, ..., 0).
         lr, mu = self.lr, self.momentum
         velocity = self.velocity or [None] * len(self.layers)
-        for layer, blocks, G in zip(self.layers, self._blocks, velocity):
+        for layer, G, rows in zip(self.layers, velocity, self._rows):
             if G is None:
                 G = layer.dW
             else:
                 G *= mu
                 G += layer.dW
             W = layer._W
-            for r0, r1, step in blocks:
-                np.multiply(G[r0:r1], lr, out=step)
-                W[r0:r1] -= step
+            for r in range(0, len(W), rows):
+                W[r:r + rows] -= lr * G[r:r + rows]
 
 
 class Adam:
