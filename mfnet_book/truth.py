@@ -779,14 +779,19 @@ def status_overview(paths: list[Path]) -> str:
 
 def _value(entry: dict, limit: int = 48) -> str:
     if entry["timing"]:
-        return "(a timing: differs from run to run)"
+        return "(a time: differs from run to run)"
     value = entry["value"]
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _number(path: Path) -> str:
+    head = Path(path).stem.split("_", 1)[0]
+    return str(int(head)) if head.isdigit() else Path(path).stem
+
+
 def status_glued(paths: list[Path]) -> str:
-    """Every glued number: chapter, name, the value stored in the notebook."""
-    rows = [[_chapter(path), f"`{g['name']}`", _value(g)]
+    """Every glued number: chapter number, name, the value stored in the notebook."""
+    rows = [[_number(path), f"`{g['name']}`", _value(g)]
             for path in paths for g in glued(load(path))]
     return md_table(["chapter", "name", "value"], rows)
 
