@@ -44,9 +44,11 @@ try:
     import mfnet
 except ImportError:
     import importlib, os, subprocess, sys
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", os.environ.get(
-        "MFNET_INSTALL_SOURCE", "mfnet @ git+https://github.com/mfnet-book/mfnet-book")],
-        check=True)
+    source = os.environ.get(
+        "MFNET_INSTALL_SOURCE",
+        "mfnet @ git+https://github.com/mfnet-book/mfnet-book")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source],
+                   check=True)
     importlib.invalidate_caches()
     import mfnet'''
 
