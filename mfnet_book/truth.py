@@ -798,10 +798,13 @@ def status_glued(paths: list[Path]) -> str:
 
 def status_proofs(paths: list[Path]) -> str:
     """Every cell with ``mfnet.proof`` metadata: the identity, its generality, its scope."""
-    rows = [[_chapter(path), p["claim"], p["generality"], p["scope"], p["asserts"]]
+    # Generality, scope and the asserts share a column: in columns of their
+    # own, single words ("general", "asserts") are wider than the narrow
+    # columns LaTeX gives them in the PDF.
+    rows = [[_chapter(path), p["claim"],
+             f'{p["generality"]}: {p["scope"]} ({p["asserts"]} asserts)']
             for path in paths for p in proofs(load(path))]
-    return md_table(["chapter", "identity", "generality", "scope", "asserts in the cell"],
-                    rows)
+    return md_table(["chapter", "identity", "proved for"], rows)
 
 
 def status_solutions(paths: list[Path]) -> str:
