@@ -17,6 +17,8 @@ Layout, on every page:
   box of its own (``overflow-x: auto|scroll`` on the element), and a display
   equation that scrolls keeps its number (``span.eqno``) inside the visible
   part of the page; the page itself never scrolls sideways;
+* at both widths no inline formula (which can neither wrap nor scroll)
+  reaches past the column, outside a table or display that scrolls;
 * every image in the article is a figure: inside a ``figure`` with a
   ``figcaption``, with an alt text that is not a file name; every chapter has
   at least one figure, chapters 2 to 6 at least two, and the landing page one.
@@ -175,11 +177,16 @@ MEASURE = r"""
             section: heading ? heading.textContent.replace('#', '').trim() : ''};
   };
   const items = [];
-  for (const el of art.querySelectorAll('div.math, mjx-container[display="true"], pre, table')) {
+  const inline = 'mjx-container:not([display="true"])';
+  for (const el of art.querySelectorAll(`div.math, mjx-container[display="true"], pre, table, ${inline}`)) {
     if (!el.getClientRects().length) continue;
+    // Inline formulas cannot wrap or scroll: one that reaches past the column
+    // is cut (inside a table or a display it is measured with its box).
+    if (el.matches(inline) && el.closest('table, div.math, pre')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
-    const over = el.scrollWidth - el.clientWidth;
+    // (an inline formula's own scroll width means nothing: only its right edge)
+    const over = el.matches(inline) ? 0 : el.scrollWidth - el.clientWidth;
     const past = r.right - colRight;
     if (over <= 1 && past <= 1) continue;
     const cs = getComputedStyle(el);
@@ -483,7 +490,7 @@ REMEDY = {
     "table": "fewer or narrower columns, shorter cells",
     "div": "split the display into lines (aligned, multline) or show fewer columns",
     "mjx-container": "split the display into lines (aligned, multline) or show fewer "
-                     "columns",
+                     "columns; an inline formula that long becomes a display",
 }
 
 
