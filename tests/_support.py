@@ -7,6 +7,8 @@ that a bug in :mod:`mfnet.gradcheck` cannot hide a bug elsewhere.
 """
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 from hypothesis import HealthCheck, settings
 
@@ -117,3 +119,21 @@ def toc_files() -> list[str]:
 # and the capacity the built pages must offer at 1280 px (tests/test_browser.py
 # measures the narrowest `pre` box of every page against it).
 MAX_LINE = 79
+
+
+def format_glued(plain: str, fmt: str | None) -> str:
+    """The text the {glue:text} role shows (independent re-implementation)."""
+    try:
+        value = ast.literal_eval(plain)
+    except (SyntaxError, ValueError):
+        value = plain
+    if not fmt:
+        return str(value)
+    kind = fmt[-1]
+    if kind == "s":
+        value = str(value)
+    elif kind in "bcdoxX":
+        value = int(value)
+    elif kind in "eEfFgGn%":
+        value = float(value)
+    return format(value, fmt)

@@ -51,7 +51,6 @@ failures, so that CI cannot pass without looking at the pages.
 """
 from __future__ import annotations
 
-import ast
 import html.parser
 import json
 import os
@@ -60,7 +59,7 @@ from pathlib import Path
 
 import pytest
 import _chromium
-from _support import MAX_LINE, toc_files
+from _support import MAX_LINE, format_glued, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("MFNET_HTML") or ROOT / "_build" / "html").resolve()
@@ -278,24 +277,6 @@ def dump_dom(page: Path, pages: Pages) -> str:
     dom = pages.get(doc, 1280)["dom"]
     assert "<html" in dom.lower(), f"chromium gave no DOM for {page}"
     return dom
-
-
-def format_glued(plain: str, fmt: str) -> str:
-    """The text the {glue:text} role shows (independent re-implementation)."""
-    try:
-        value = ast.literal_eval(plain)
-    except (SyntaxError, ValueError):
-        value = plain
-    if fmt == "":
-        return str(value)
-    kind = fmt[-1]
-    if kind == "s":
-        value = str(value)
-    elif kind in "bcdoxX":
-        value = int(value)
-    elif kind in "eEfFgGn%":
-        value = float(value)
-    return format(value, fmt)
 
 
 def math_blocks(nb: dict) -> int:

@@ -29,7 +29,6 @@ offline test needs chromium and MathJax likewise (``MFNET_REQUIRE_BROWSER``).
 """
 from __future__ import annotations
 
-import ast
 import html
 import html.parser
 import importlib.util
@@ -43,7 +42,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _support import toc_files
+from _support import format_glued, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -144,24 +143,6 @@ def squash(text: str) -> str:
                          ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\xa0", " ")):
         text = text.replace(fancy, plain)
     return re.sub(r"\s+", "", text)
-
-
-def format_glued(plain: str, fmt: str | None) -> str:
-    """The text the {glue:text} role shows (independent re-implementation)."""
-    try:
-        value = ast.literal_eval(plain)
-    except (SyntaxError, ValueError):
-        value = plain
-    if not fmt:
-        return str(value)
-    kind = fmt[-1]
-    if kind == "s":
-        value = str(value)
-    elif kind in "bcdoxX":
-        value = int(value)
-    elif kind in "eEfFgGn%":
-        value = float(value)
-    return format(value, fmt)
 
 
 def glued_values(nb: dict) -> dict[str, str]:
