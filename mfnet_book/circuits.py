@@ -11,25 +11,14 @@ there); the functions only place them. Every number is a Text artist with a
 from __future__ import annotations
 
 from .networks import BACKWARD, FONT, INK, number, parse_number
-from .style import FULL_WIDTH
+from .style import FULL_WIDTH, diagram_canvas
 
 GATE = "#F2F2F2"
 NOTE = "#6A3D9A"
 
 
 def _setup(height, width=FULL_WIDTH):
-    import matplotlib.pyplot as plt
-
-    # drawn in coordinates of `width` inches, on a canvas 0.2 in narrower: the
-    # 0.1 in that savefig adds on each side keeps the PNG within FULL_WIDTH
-    scale = (FULL_WIDTH - 0.2) / FULL_WIDTH
-    fig = plt.figure(figsize=(width * scale, height * scale))
-    ax = fig.add_axes([0, 0, 1, 1])
-    ax.set_xlim(0, width)
-    ax.set_ylim(-height, 0)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return fig, ax
+    return diagram_canvas(width, height, equal_aspect=True)
 
 
 def _gate(ax, x, y, symbol, r=0.24):

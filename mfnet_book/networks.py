@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .style import FULL_WIDTH
+from .style import FULL_WIDTH, diagram_canvas
 
 INK = "#333333"
 FORWARD = "#555555"
@@ -194,7 +194,6 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
     another. ``digits``: significant digits of every number (None: exact,
     for the worked example's quarter-integers).
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
     layouts = []
@@ -216,14 +215,7 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
             need = max(need, 2 * 0.62 + w_t + w_h + max(1.7, 3.2 * labels * _CHAR))
         width = min(FULL_WIDTH, need)
     total = sum(h for *_, h in layouts) + (0.4 if suptitle else 0)
-    # drawn in coordinates of `width` inches on a canvas 0.2 in narrower: with
-    # the 0.1 in that savefig adds on each side the PNG stays within `width`
-    scale = (width - 0.2) / width
-    fig = plt.figure(figsize=(width * scale, total * scale))
-    ax = fig.add_axes([0, 0, 1, 1])
-    ax.set_xlim(0, width)
-    ax.set_ylim(-total, 0)
-    ax.axis("off")
+    fig, ax = diagram_canvas(width, total)
     top = -0.4 if suptitle else 0.0
     if suptitle:
         ax.text(width / 2, -0.12, suptitle, ha="center", va="top", fontsize=FONT + 1)

@@ -49,3 +49,24 @@ def use_book_style() -> None:
     set_matplotlib_formats("retina")
     # matplotlib-inline resets some rcParams when its backend loads; apply ours again.
     mpl.rcParams.update(RC)
+
+
+def diagram_canvas(width: float, height: float, equal_aspect: bool = False):
+    """A figure and one axis-free Axes for a diagram drawn in inches.
+
+    The Axes spans the figure with data coordinates x in [0, width] and
+    y in [-height, 0] (drawing downwards from the top). The canvas is 0.2 in
+    smaller than that: with the 0.1 in savefig adds on each side, the PNG
+    stays within ``width`` inches (so ``FULL_WIDTH`` fits the column).
+    """
+    import matplotlib.pyplot as plt
+
+    scale = (width - 0.2) / width
+    fig = plt.figure(figsize=(width * scale, height * scale))
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(-height, 0)
+    if equal_aspect:
+        ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
