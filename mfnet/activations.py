@@ -21,6 +21,21 @@ __all__ = ["Activation", "Identity", "ReLU", "Sigmoid", "Tanh", "Softmax",
            "sigmoid", "softmax", "log_softmax"]
 
 
+def quiet_exp(x: np.ndarray) -> np.ndarray:
+    """np.exp(x) for x <= 0, with underflow to 0 (the right answer) never
+    reported, even under ``np.seterr(all="raise")``.
+
+    Only when that is set does the first attempt raise, and the exp is
+    taken again inside ``np.errstate(under="ignore")``; an errstate around
+    every call would cost more than the exp of a small batch.
+    """
+    try:
+        return np.exp(x)
+    except FloatingPointError:
+        with np.errstate(under="ignore"):
+            return np.exp(x)
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-z)), evaluated without overflow for any z.
 
@@ -59,12 +74,14 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 class Activation(Layer):
-    """Base class: subclasses define ``_g(Z1)`` and ``_grad(dA1)`` on the
-    feature rows.
+    """Base class: subclasses define ``_g(Z)`` and ``_grad(dA)``.
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); row 0 of A equals row 0 of Z,
-    row 0 of dJ/dZ is zero. Derived in ``book/04_backprop_matrix.ipynb``,
-    shown in ``book/05_layers.ipynb``.
+    ``_g`` returns g(Z) and ``_grad`` returns dJ/dA * g'(Z), both as new
+    arrays and entry by entry over the whole array, row 0 included (it is
+    cheaper than cutting row 0 off, and g of a one is harmless); `forward`
+    then copies row 0 of Z into row 0 of A, and `backward` sets row 0 of
+    dJ/dZ to zero. Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derived in
+    ``book/04_backprop_matrix.ipynb``, shown in ``book/05_layers.ipynb``.
     """
 
     def __init__(self) -> None:
@@ -75,16 +92,15 @@ class Activation(Layer):
         return f"{type(self).__name__}()"
 
     def forward(self, Z: np.ndarray) -> np.ndarray:
-        """A = g(Z) on rows 1.., row 0 copied."""
+        """A = g(Z) on rows 1.., row 0 copied from Z (the ones)."""
         if type(Z) is not np.ndarray or Z.dtype != np.float64:
             Z = np.asarray(Z, dtype=np.float64)
         if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
             raise ValueError(f"{self._label()}: expected input Z of shape (n "
                              "+ 1, m) with n >= 1 and m >= 1, got shape "
                              f"{Z.shape}")
-        A = np.empty(Z.shape)
-        A[0] = Z[0]  # the row of ones carried over
-        A[1:] = self._g(Z[1:])
+        A = self._g(Z)  # g entry by entry, row 0 too ...
+        A[0] = Z[0]     # ... which gets its ones back
         self.Z, self.A = Z, A
         return A
 
@@ -95,19 +111,18 @@ class Activation(Layer):
                                "forward")
         if type(dA) is not np.ndarray or dA.shape != self.A.shape:
             dA = self._check_rows(dA, self.A.shape[0], "gradient dA")
-        if dA.shape != self.A.shape:
-            raise ValueError(f"{self._label()}: gradient dA has shape "
-                             f"{dA.shape} but the forward output had shape "
-                             f"{self.A.shape}")
-        dZ = np.empty(dA.shape)
-        dZ[0] = 0.0  # no gradient reaches row 0
-        dZ[1:] = self._grad(dA[1:])
+            if dA.shape != self.A.shape:
+                raise ValueError(f"{self._label()}: gradient dA has shape "
+                                 f"{dA.shape} but the forward output had "
+                                 f"shape {self.A.shape}")
+        dZ = self._grad(dA)  # dJ/dA * g'(Z) entry by entry ...
+        dZ[0] = 0.0          # ... but the ones are constants: row 0 zero
         return dZ
 
-    def _g(self, Z1: np.ndarray) -> np.ndarray:
+    def _g(self, Z: np.ndarray) -> np.ndarray:
         raise NotImplementedError  # each activation defines g
 
-    def _grad(self, dA1: np.ndarray) -> np.ndarray:
+    def _grad(self, dA: np.ndarray) -> np.ndarray:
         raise NotImplementedError  # and dJ/dZ from dJ/dA
 
 
@@ -118,11 +133,11 @@ class Identity(Activation):
     ``book/08_activations.ipynb``.
     """
 
-    def _g(self, Z1):
-        return Z1
+    def _g(self, Z):
+        return Z.copy()
 
-    def _grad(self, dA1):
-        return dA1
+    def _grad(self, dA):
+        return dA.copy()
 
 
 class ReLU(Activation):
@@ -133,11 +148,11 @@ class ReLU(Activation):
     ``book/08_activations.ipynb``.
     """
 
-    def _g(self, Z1):
-        return np.maximum(Z1, 0.0)
+    def _g(self, Z):
+        return np.maximum(Z, 0.0)
 
-    def _grad(self, dA1):
-        return dA1 * (self.A[1:] > 0)  # A > 0 exactly where Z > 0
+    def _grad(self, dA):
+        return dA * (self.A > 0)  # A > 0 exactly where Z > 0
 
 
 class Sigmoid(Activation):
@@ -148,12 +163,12 @@ class Sigmoid(Activation):
     ``book/08_activations.ipynb``.
     """
 
-    def _g(self, Z1):
-        return sigmoid(Z1)
+    def _g(self, Z):
+        return sigmoid(Z)
 
-    def _grad(self, dA1):
-        A1 = self.A[1:]
-        return dA1 * A1 * (1.0 - A1)
+    def _grad(self, dA):
+        A = self.A
+        return dA * A * (1.0 - A)
 
 
 class Tanh(Activation):
@@ -163,12 +178,12 @@ class Tanh(Activation):
     ``book/08_activations.ipynb``.
     """
 
-    def _g(self, Z1):
-        return np.tanh(Z1)
+    def _g(self, Z):
+        return np.tanh(Z)
 
-    def _grad(self, dA1):
-        A1 = self.A[1:]
-        return dA1 * (1.0 - A1 * A1)
+    def _grad(self, dA):
+        A = self.A
+        return dA * (1.0 - A * A)
 
 
 class Softmax(Activation):
@@ -179,14 +194,19 @@ class Softmax(Activation):
     column by column and vectorised, is dJ/dz = a * (dJ/da - a . dJ/da).
     With `mfnet.CrossEntropy` this equals the fused
     `mfnet.SoftmaxCrossEntropy` step (A - Y) / m
-    (``book/07_losses.ipynb``).
+    (``book/07_losses.ipynb``). Unlike the others it is not entry by
+    entry, so it leaves row 0 out of both sums itself.
     Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); every column of A[1:] sums
     to 1.
     """
 
-    def _g(self, Z1):
-        return softmax(Z1)
+    def _g(self, Z):
+        A = np.empty(Z.shape)
+        A[1:] = softmax(Z[1:])
+        return A
 
-    def _grad(self, dA1):
-        A1 = self.A[1:]
-        return A1 * (dA1 - (A1 * dA1).sum(axis=0, keepdims=True))
+    def _grad(self, dA):
+        A1, dA1 = self.A[1:], dA[1:]
+        dZ = np.empty(dA.shape)
+        dZ[1:] = A1 * (dA1 - (A1 * dA1).sum(axis=0, keepdims=True))
+        return dZ

@@ -2,8 +2,6 @@
 (``book/05_layers.ipynb``)."""
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from .checks import whole_number
@@ -11,9 +9,6 @@ from .init import glorot, he, make_rng
 from .layer import Layer
 
 __all__ = ["Linear", "Weights"]
-
-_refcount = getattr(sys, "getrefcount", None)  # None outside CPython
-
 
 def _first_row(x, rows: int):
     """The part of an operand of an in-place operation that lands on row 0."""
@@ -109,14 +104,14 @@ class Weights(np.ndarray):
         return super().__array_function__(func, types, args, kwargs)
 
     def __isub__(self, other):
-        # The update every loop writes, W -= lr * dW: check row 0 only.
-        plain = self.view(np.ndarray)
-        if (not self._guard or type(other) is not np.ndarray
-                or other.shape != plain.shape):
-            return super().__isub__(other)
-        self._check_first_row(plain[0] - other[0])
-        np.subtract(plain, other, out=plain)
-        return self
+        # The update every loop writes, W -= lr * dW: row 0 of W stays
+        # (1, 0, ..., 0) exactly when row 0 of the array taken away is zero.
+        plain = self.base
+        if (self._guard and type(other) is np.ndarray
+                and other.shape == plain.shape and not other[0].any()):
+            np.subtract(plain, other, out=plain)
+            return self
+        return super().__isub__(other)  # checked in __array_ufunc__
 
     def fill(self, value) -> None:
         self[...] = value
@@ -190,13 +185,15 @@ class Linear(Layer):
     def W(self) -> Weights:
         """The augmented weights, shape (out_features + 1,
         in_features + 1), as a guarded view (see ``Weights``)."""
-        view = self._W.view(Weights)
-        view._guard, view._owner = True, self
+        view = self.__dict__.get("_view")
+        if view is None or view.base is not self._W:  # new, or copied
+            view = self._view = self._W.view(Weights)
+            view._guard, view._owner = True, self
         return view
 
     @W.setter
     def W(self, value) -> None:
-        if isinstance(value, Weights) and value.base is self._W:
+        if value is self.__dict__.get("_view"):
             return  # ``layer.W -= ...``: already written, and checked
         value = np.asarray(value, dtype=np.float64)
         expected = self._W.shape
@@ -225,8 +222,8 @@ class Linear(Layer):
 
     def forward(self, A: np.ndarray) -> np.ndarray:
         """Z = W @ A; keeps A for the backward pass."""
-        if (type(A) is not np.ndarray or A.dtype != np.float64 or A.ndim != 2
-                or A.shape[0] != self._W.shape[1] or not A.shape[1]):
+        if (type(A) is not np.ndarray or A.ndim != 2
+                or len(A) != self.in_features + 1 or not A.shape[1]):
             A = self._check_rows(A, self.in_features + 1, "input A")
         self.A = A
         return self._W @ A
@@ -235,9 +232,21 @@ class Linear(Layer):
                  input_grad: bool = True) -> np.ndarray | None:
         """Store dW = Delta @ A.T; return dJ/dA = W.T @ Delta (None if
         ``input_grad`` is False)."""
-        if self.A is None:
+        A = self.A
+        if A is None:
             raise RuntimeError(
                 f"{self._label()}: backward called before forward")
+        if type(Delta) is not np.ndarray or Delta.shape != (
+                self.out_features + 1, A.shape[1]):
+            Delta = self._check_delta(Delta)
+        # Row 0 of Delta is zero (every mfnet layer and loss makes it so),
+        # hence row 0 of dW is zero and row 0 of W adds nothing to W^T Delta.
+        self.dW = Delta @ A.T
+        if input_grad:
+            return self._W.T @ Delta
+        return None
+
+    def _check_delta(self, Delta) -> np.ndarray:
         Delta = self._check_rows(Delta, self.out_features + 1,
                                  "gradient Delta")
         if Delta.shape[1] != self.A.shape[1]:
@@ -245,19 +254,4 @@ class Linear(Layer):
                 f"{self._label()}: gradient Delta has {Delta.shape[1]} "
                 f"samples but the forward input had {self.A.shape[1]} "
                 f"(shapes {Delta.shape} and {self.A.shape})")
-        # Row 0 of Delta is zero, so row 0 of dW is zero and W^T Delta
-        # gets nothing from row 0 of W: only rows 1.. are multiplied.
-        D1 = Delta[1:]
-        dW = self.dW
-        # Reuse the last dW's memory only when nothing outside this layer
-        # refers to it (CPython's reference count: the attribute, the local
-        # name, the call's argument); a dW you kept is never overwritten.
-        if (_refcount is None or _refcount(dW) > 3
-                or type(dW) is not np.ndarray or dW.shape != self._W.shape):
-            dW = np.empty(self._W.shape)
-        dW[0] = 0.0
-        np.matmul(D1, self.A.T, out=dW[1:])
-        self.dW = dW
-        if input_grad:
-            return self._W[1:].T @ D1
-        return None
+        return Delta

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid, softmax
+from .activations import quiet_exp, sigmoid, softmax
 from .tensor import one_hot
 
 __all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy",
@@ -39,6 +39,11 @@ class Loss:
                                "before forward(Y_hat, Y)")
 
     def _targets(self, Y_hat, Y) -> tuple[np.ndarray, np.ndarray]:
+        if (type(Y_hat) is np.ndarray and type(Y) is np.ndarray
+                and Y.shape == Y_hat.shape and Y_hat.ndim == 2
+                and Y_hat.dtype == np.float64 and len(Y_hat) > 1
+                and Y_hat.shape[1]):
+            return Y_hat, Y  # the usual case, with nothing to convert
         name = type(self).__name__
         if type(Y_hat) is not np.ndarray or Y_hat.dtype != np.float64:
             Y_hat = np.asarray(Y_hat, dtype=np.float64)
@@ -176,25 +181,22 @@ class SoftmaxCrossEntropy(Loss):
     def forward(self, Z, Y) -> float:
         Z, Y = self._targets(Z, Y)
         Z1 = Z[1:]
-        log_p = Z1 - np.maximum.reduce(Z1, axis=0)  # shifted: exp <= 1
-        with np.errstate(under="ignore"):
-            E = np.exp(log_p)
-        sums = np.add.reduce(E, axis=0)
-        log_p -= np.log(sums)           # log softmax (log-sum-exp)
-        E /= sums                       # softmax, kept for backward
+        log_p = Z1 - Z1.max(axis=0)  # shifted, so that exp(log_p) <= 1
+        E = quiet_exp(log_p)
+        sums = E.sum(axis=0)
+        log_p -= np.log(sums)        # log softmax (log-sum-exp)
+        E /= sums                    # softmax, kept for backward
         self.A1, self.Y = E, Y
         return -float(np.vdot(Y[1:], log_p)) / Z.shape[1]
 
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
         Y = self.Y
-        m = Y.shape[1]
-        grad = np.empty(Y.shape)
-        grad[0] = 0.0  # row 0 carries no gradient
+        grad = np.zeros(Y.shape)     # row 0 carries no gradient
         Y1, G1 = Y[1:], grad[1:]
-        np.multiply(self.A1, np.add.reduce(Y1, axis=0), out=G1)
+        np.multiply(self.A1, Y1.sum(axis=0), out=G1)
         G1 -= Y1
-        G1 /= m
+        G1 /= Y.shape[1]
         return grad
 
     @staticmethod

@@ -2,7 +2,8 @@
 (``book/09_training.ipynb``).
 
 Every optimiser updates ``W`` of each Linear layer of a model in place from
-its ``dW``. Row 0 of every dW is zero, so row 0 of W stays (1, 0, ..., 0).
+its ``dW``, rows 1.. only: row 0 of W, (1, 0, ..., 0), is not a parameter
+and never moves (and row 0 of every dW that mfnet computes is zero).
 Settings are checked when the optimiser is made: a learning rate that is
 not finite and positive, a momentum or beta outside [0, 1), or eps <= 0
 raise ValueError naming the setting and its value.
@@ -16,9 +17,6 @@ from .linear import Linear
 from .sequential import Sequential
 
 __all__ = ["SGD", "Adam"]
-
-
-_BLOCK = 1 << 15  # entries of lr * dW formed at a time (256 KiB)
 
 
 def _linear_layers(model, name: str) -> list[Linear]:
@@ -47,26 +45,25 @@ class SGD:
         self.momentum = number_in(momentum, "SGD: momentum", 0.0, 1.0,
                                   low_closed=True)
         self.layers = _linear_layers(model, "SGD")
-        self.velocity = ([np.zeros(layer._W.shape) for layer in self.layers]
-                         if self.momentum else None)
-        # lr * dW is formed in blocks of rows small enough to stay in the
-        # processor's cache: this many rows at a time, for each layer
-        self._rows = [max(1, _BLOCK // layer._W.shape[1])
+        self.velocity = [np.zeros(layer._W.shape) if self.momentum else None
+                         for layer in self.layers]
+        # rows per block: lr * G of at most 2^15 entries (256 KiB)
+        self._rows = [max(1, 2**15 // layer._W.shape[1])
                       for layer in self.layers]
 
     def step(self) -> None:
-        # layer._W is the plain buffer behind the guarded view layer.W; dW
-        # has row 0 zero, so row 0 of W stays (1, 0, ..., 0).
         lr, mu = self.lr, self.momentum
-        velocity = self.velocity or [None] * len(self.layers)
-        for layer, G, rows in zip(self.layers, velocity, self._rows):
-            if G is None:
-                G = layer.dW
-            else:
-                G *= mu
-                G += layer.dW
+        for layer, V, rows in zip(self.layers, self.velocity, self._rows):
+            G = layer.dW
+            if mu:
+                V *= mu
+                V += G
+                G = V
+            # layer._W is the array behind the guarded view layer.W. Its
+            # row 0 (1, 0, ..., 0) is not a parameter: only rows 1.. move,
+            # a block of rows at a time, so that lr * G stays in the cache.
             W = layer._W
-            for r in range(0, len(W), rows):
+            for r in range(1, len(W), rows):
                 W[r:r + rows] -= lr * G[r:r + rows]
 
 
@@ -75,7 +72,7 @@ class Adam:
 
     M <- b1 M + (1 - b1) dW;  V <- b2 V + (1 - b2) dW^2;
     W <- W - lr * (M / (1 - b1^t)) / (sqrt(V / (1 - b2^t)) + eps).
-    Row 0 of M and V stays zero, so row 0 of W does not move. lr finite
+    Only rows 1.. of W move, as in `SGD`. lr finite
     > 0, both betas in [0, 1), eps finite > 0. Shapes: M and V have the
     shape of their W, (out + 1, in + 1). ``book/09_training.ipynb``.
     """
@@ -106,4 +103,5 @@ class Adam:
             m += (1.0 - b1) * g
             v *= b2
             v += (1.0 - b2) * g * g
-            layer._W -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+            step = self.lr * (m[1:] / c1) / (np.sqrt(v[1:] / c2) + self.eps)
+            layer._W[1:] -= step  # row 0 is not a parameter
