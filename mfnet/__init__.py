@@ -5,7 +5,7 @@ Conventions: float64 arrays, samples as columns, row 0 the bias feature
 (ones): a batch of m samples with n features has shape (n + 1, m).
 Only numpy and the standard library are needed: copy this folder anywhere.
 """
-from . import datasets, preprocessing
+from . import preprocessing
 from .activations import (Activation, Identity, ReLU, Sigmoid, Softmax, Tanh,
                           log_softmax, sigmoid, softmax)
 from .gradcheck import (check_model_gradients, entrywise_relative_error,

@@ -2,7 +2,7 @@
 
 Used by ``book/10_regression_california.ipynb`` (and
 ``book/11_classification_mnist.ipynb`` for validation splits). Like the
-loaders in `mfnet.datasets`, these functions work on ordinary arrays
+loaders in `mfnet_book.datasets`, these functions work on ordinary arrays
 with **samples as rows** (``X`` of shape ``(m, n)``, ``y`` of shape ``(m,)``
 or ``(m, k)``); convert to mfnet's layout with `mfnet.augment`
 afterwards.

@@ -11,6 +11,9 @@ Modules:
 * :mod:`mfnet_book.display`: matrices as LaTeX, ``show`` for displays, and
   ``record`` to glue computed numbers into the prose;
 * :mod:`mfnet_book.style`: the figure style (sizes, fonts, sharp PNGs);
+* :mod:`mfnet_book.datasets`: the MNIST and California Housing loaders
+  (numpy and the standard library only, like mfnet; copy it beside
+  ``mfnet/`` to load the data in your own code);
 * one module per kind of figure, named after what it draws.
 """
 from .display import latex_matrix, record, show

@@ -56,7 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import whole_number
+from mfnet.checks import whole_number
 
 __all__ = [
     "load_mnist",
@@ -78,7 +78,7 @@ logger = logging.getLogger(__name__)
 # Errors
 # ----------------------------------------------------------------------------
 class DatasetError(Exception):
-    """Base class of the errors raised by `mfnet.datasets`."""
+    """Base class of the errors raised by `mfnet_book.datasets`."""
 
 
 class DataNotFoundError(DatasetError, FileNotFoundError):

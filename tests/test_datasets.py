@@ -1,7 +1,7 @@
-"""Tests of mfnet.datasets: real files (when present) and small files made here.
+"""Tests of mfnet_book.datasets: real files (when present) and small files made here.
 
 No test touches the network: an autouse fixture replaces the loader's only
-network access, ``mfnet.datasets._open_url``, by a function that fails the
+network access, ``mfnet_book.datasets._open_url``, by a function that fails the
 test; tests that exercise downloading install a fake one (or allow file://
 URLs only).
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mfnet import datasets
-from mfnet.datasets import (ChecksumError, DataFormatError, DataNotFoundError, load_california_housing,
+from mfnet_book import datasets
+from mfnet_book.datasets import (ChecksumError, DataFormatError, DataNotFoundError, load_california_housing,
                             load_mnist, read_idx)
 
 # ---------------------------------------------------------------------------
