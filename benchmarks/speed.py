@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks.speed                 # 10,000 samples, 1 thread, best of 3
+    python -m benchmarks.speed                 # 10,000 samples, 1 thread, 9 rounds
     python -m benchmarks.speed --quick         # a small run, for the book
     python -m benchmarks.speed --threads 2 --samples 60000
 
@@ -23,8 +23,11 @@ initial weights on the same mini-batches in the same order
   ``nn.CrossEntropyLoss`` on the logits, ``torch.optim.SGD``.
 
 Each measurement is one training epoch; every implementation first trains a
-warm-up epoch, then the implementations take turns (in a rotating order) for
-``repeats`` timed epochs and the best time counts. The functions return plain
+warm-up epoch, then ``repeats`` rounds follow, in each of which every
+implementation trains one timed epoch (in an order that rotates from round to
+round). Samples per second come from each implementation's best epoch; a ratio
+of two implementations is the median over the rounds of that round's ratio
+(:func:`paired_ratio`). The functions return plain
 dicts and lists so that ``book/12_speed.ipynb`` can reuse them; see
 ``benchmarks/README.md``.
 """
@@ -386,6 +389,19 @@ def _summary(times: list[float], statistic: str) -> float:
     return min(times) if statistic == "best" else float(np.median(times))
 
 
+def paired_ratio(times: list[float], reference: list[float]) -> float:
+    """The median over the rounds of time / reference time in that round.
+
+    Every round of :func:`time_trainers` runs each implementation once,
+    back to back, so the two epochs of a round share the machine's state
+    (its clock speed, its other load). A ratio of the two best epochs
+    pairs epochs from different moments instead, and on a shared machine
+    it moves by 0.3 from run to run; the median of paired ratios moves by
+    a few hundredths.
+    """
+    return float(np.median(np.asarray(times) / np.asarray(reference)))
+
+
 def run_benchmark(configs=("seed", "wide"), *, samples: int = 10_000, repeats: int = 3,
                   warmup: int = 1, implementations=IMPLEMENTATIONS, statistic: str = "best",
                   clock: str = "wall", seed: int = 0, data: dict | None = None) -> list[dict]:
@@ -397,8 +413,9 @@ def run_benchmark(configs=("seed", "wide"), *, samples: int = 10_000, repeats: i
     Returns one dict per (configuration, implementation), in table order, with
       "config", "implementation", "sizes", "activation", "batch_size", "samples",
       "seconds" (the statistic, per epoch), "times" (all timed epochs),
-      "samples_per_s", and "ratio_<other>" = seconds / other's seconds for
-      other in "numpy loop", "torch float32", "torch float64" when measured.
+      "samples_per_s", and "ratio_<other>" = :func:`paired_ratio` of the
+      times against other's, for other in "numpy loop", "torch float32",
+      "torch float64" when measured.
     """
     data = data if data is not None else make_data(samples, seed=seed)
     samples = data["X"].shape[1]
@@ -418,7 +435,7 @@ def run_benchmark(configs=("seed", "wide"), *, samples: int = 10_000, repeats: i
                    "samples_per_s": samples / seconds[impl]}
             for other in ("numpy loop", "torch float32", "torch float64"):
                 if other in seconds:
-                    row[f"ratio_{other}"] = seconds[impl] / seconds[other]
+                    row[f"ratio_{other}"] = paired_ratio(times[impl], times[other])
             rows.append(row)
     return rows
 
@@ -506,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=10_000, help="training samples (default 10,000)")
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed epochs per implementation (default 3)")
+    parser.add_argument("--repeats", type=int, default=9, help="timed epochs per implementation (default 9)")
     parser.add_argument("--statistic", choices=("best", "median"), default="best")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="wall time (default) or the process's CPU time")
@@ -522,7 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"numpy {np.__version__}, torch {torch.__version__}, python {sys.version.split()[0]}; "
           f"threads: {threads['env']}, torch {threads['torch']}")
     print(f"{args.samples:,} random samples of MNIST's shape; one epoch per measurement, "
-          f"{args.statistic} of {args.repeats} after a warm-up epoch, implementations interleaved, "
+          f"{args.repeats} rounds after a warm-up epoch, implementations interleaved; samples/s "
+          f"from the {args.statistic} epoch, ratios the median of each round's ratio; "
           f"{args.clock} clock\n")
 
     for row in check_equivalence(args.configs):
