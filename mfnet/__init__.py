@@ -23,7 +23,7 @@ from .tensor import augment, labels, one_hot, strip
 from .training import (History, batches, evaluate, fit, predict,
                        predict_labels, predict_proba)
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Activation", "Identity", "ReLU", "Sigmoid", "Softmax", "Tanh",
