@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["whole_number", "number_in"]
+import numpy as np
+
+__all__ = ["whole_number", "number_in", "same_shape"]
 
 
 def whole_number(value, name: str, minimum: int | None = 1) -> int:
@@ -42,3 +44,15 @@ def number_in(value, name: str, low: float, high: float = math.inf, *,
         raise ValueError(f"{name} must lie in {bracket}{low:g}, {high:g}), "
                          f"got {value!r}")
     return x
+
+
+def same_shape(a, b, name: str, names=("a", "b")):
+    """Return a and b as numpy arrays of one shape with at least one
+    entry, or raise a ValueError naming ``name`` and both shapes."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"{name}: {names[0]} has shape {a.shape} but "
+                         f"{names[1]} has shape {b.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name}: empty arrays")
+    return a, b

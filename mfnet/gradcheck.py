@@ -6,6 +6,7 @@ from typing import Callable
 
 import numpy as np
 
+from .checks import same_shape
 from .linear import Weights
 from .losses import Loss
 
@@ -78,13 +79,8 @@ def entrywise_relative_error(a, b) -> float:
 
 
 def _pair(a, b) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"relative error: the arrays have shapes {a.shape} "
-                         f"and {b.shape}; they must be equal")
-    if a.size == 0:
-        raise ValueError("relative error: empty arrays")
-    return a, b
+    a, b = same_shape(a, b, "relative error")
+    return a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
 
 
 def model_gradients(model, loss: Loss, X: np.ndarray,

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import same_shape
+
 __all__ = ["accuracy", "confusion_matrix", "precision_recall_f1",
            "one_vs_rest_accuracy", "mse", "rmse", "r2"]
 
 
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"metrics: y_true has shape {y_true.shape} but "
-                         f"y_pred has shape {y_pred.shape}")
-    if y_true.size == 0:
-        raise ValueError("metrics: empty arrays")
-    return y_true, y_pred
+    return same_shape(y_true, y_pred, "metrics", ("y_true", "y_pred"))
 
 
 def _labels(name: str, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:

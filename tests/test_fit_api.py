@@ -109,5 +109,5 @@ def test_the_two_relative_errors_are_the_notation_pages_definitions():
     zeros = np.zeros((2, 2))
     assert mfnet.relative_error(zeros, zeros) == 0.0 == mfnet.entrywise_relative_error(zeros, zeros)
     assert mfnet.relative_error(1e-20 * a, 1e-20 * b) == pytest.approx(0.5e-8, rel=1e-12)  # scale-free
-    with pytest.raises(ValueError, match=r"^relative error: the arrays have shapes \(2, 2\) and \(2,\)"):
+    with pytest.raises(ValueError, match=r"^relative error: a has shape \(2, 2\) but b has shape \(2,\)$"):
         mfnet.entrywise_relative_error(a, b[0])
