@@ -8,10 +8,12 @@ gradient ever reaches row 0 of a weight matrix. Derived in
 in ``book/08_activations.ipynb``.
 
 The functions ignore floating-point underflow (``exp(-1000)`` is 0, as it
-should be), so that they raise nothing even under
+should be; see `quiet_underflow`), so that they raise nothing even under
 ``np.seterr(all="raise")``; overflow cannot happen in them.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -21,21 +23,29 @@ __all__ = ["Activation", "Identity", "ReLU", "Sigmoid", "Tanh", "Softmax",
            "sigmoid", "softmax", "log_softmax"]
 
 
-def quiet_exp(x: np.ndarray) -> np.ndarray:
-    """np.exp(x) for x <= 0, with underflow to 0 (the right answer) never
-    reported, even under ``np.seterr(all="raise")``.
+def quiet_underflow(f):
+    """Decorator: run f with underflow to 0 never reported, even under
+    ``np.seterr(all="raise")``.
 
-    Only when that is set does the first attempt raise, and the exp is
-    taken again inside ``np.errstate(under="ignore")``; an errstate around
-    every call would cost more than the exp of a small batch.
+    In mfnet's stable formulas a number that underflows to 0 is the right
+    answer, and a student hunting NaNs should not be stopped by it. f runs
+    as it is; only when numpy has been told to raise and f raises a
+    FloatingPointError does f run again inside
+    ``np.errstate(under="ignore")``, so a real overflow or NaN still
+    raises. (An errstate around every call would cost more than the
+    arithmetic of a small batch.) f must not change its arguments.
     """
-    try:
-        return np.exp(x)
-    except FloatingPointError:
-        with np.errstate(under="ignore"):
-            return np.exp(x)
+    @functools.wraps(f)
+    def quiet(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except FloatingPointError:
+            with np.errstate(under="ignore"):
+                return f(*args, **kwargs)
+    return quiet
 
 
+@quiet_underflow
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-z)), evaluated without overflow for any z.
 
@@ -44,23 +54,23 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     the extremes: sigmoid(1000) = 1, sigmoid(-1000) = 0 (the true value
     underflows). Any shape.
     """
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
+@quiet_underflow
 def softmax(z: np.ndarray) -> np.ndarray:
     """Column-wise softmax, shifted by each column's maximum so that exp
     never overflows.
 
     z : shape (n, m) -> shape (n, m), every column sums to 1.
     """
-    with np.errstate(under="ignore"):
-        e = np.exp(z - z.max(axis=0, keepdims=True))
+    e = np.exp(z - z.max(axis=0, keepdims=True))
     e /= e.sum(axis=0, keepdims=True)
     return e
 
 
+@quiet_underflow
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """Column-wise log softmax by log-sum-exp: z - max - log sum exp(z - max).
 
@@ -68,8 +78,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     log_softmax([1000, -1000]) = [0, -2000].
     """
     shifted = z - z.max(axis=0, keepdims=True)
-    with np.errstate(under="ignore"):
-        sums = np.exp(shifted).sum(axis=0, keepdims=True)
+    sums = np.exp(shifted).sum(axis=0, keepdims=True)
     return shifted - np.log(sums)
 
 

@@ -6,14 +6,15 @@ Y_hat and Y have mfnet's augmented shape (n + 1, m): row 0 is the bias row
 zero. 1-D targets of shape (m,) are class labels for the cross-entropies,
 0/1 labels for `BinaryCrossEntropy`, and regression targets of a
 one-output network for `MSE`. Derived and checked with sympy in
-``book/07_losses.ipynb``. All losses ignore harmless underflow, so they
-raise nothing under ``np.seterr(all="raise")``.
+``book/07_losses.ipynb``. All losses ignore harmless underflow (see
+`mfnet.activations.quiet_underflow`), so they raise nothing under
+``np.seterr(all="raise")``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import quiet_exp, sigmoid, softmax
+from .activations import quiet_underflow, sigmoid, softmax
 from .tensor import one_hot
 
 __all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy",
@@ -114,6 +115,7 @@ class MSE(Loss):
     (n + 1, m). Proved in ``book/07_losses.ipynb``.
     """
 
+    @quiet_underflow
     def forward(self, Y_hat, Y) -> float:
         Y_hat, Y = self._targets(Y_hat, Y)
         self.diff = diff = Y_hat[1:] - Y[1:]
@@ -121,6 +123,7 @@ class MSE(Loss):
         m = Y_hat.shape[1]
         return float(np.vdot(diff, diff)) / (2.0 * m)
 
+    @quiet_underflow
     def backward(self) -> np.ndarray:
         self._check_forward("shape")
         grad = np.empty(self.shape)
@@ -146,6 +149,7 @@ class CrossEntropy(Loss):
     targets = "labels"
     _tiny = np.finfo(np.float64).tiny
 
+    @quiet_underflow
     def forward(self, Y_hat, Y) -> float:
         Y_hat, Y = self._targets(Y_hat, Y)
         self.P = np.maximum(Y_hat[1:], self._tiny)
@@ -153,13 +157,13 @@ class CrossEntropy(Loss):
         m = Y_hat.shape[1]
         return float(-np.sum(Y[1:] * np.log(self.P))) / m
 
+    @quiet_underflow
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
         m = self.Y.shape[1]
         grad = np.empty(self.Y.shape)
         grad[0] = 0.0
-        with np.errstate(under="ignore"):
-            grad[1:] = -self.Y[1:] / (m * self.P)
+        grad[1:] = -self.Y[1:] / (m * self.P)
         return grad
 
 
@@ -178,17 +182,19 @@ class SoftmaxCrossEntropy(Loss):
 
     targets = "labels"
 
+    @quiet_underflow
     def forward(self, Z, Y) -> float:
         Z, Y = self._targets(Z, Y)
         Z1 = Z[1:]
         log_p = Z1 - Z1.max(axis=0)  # shifted, so that exp(log_p) <= 1
-        E = quiet_exp(log_p)
+        E = np.exp(log_p)
         sums = E.sum(axis=0)
         log_p -= np.log(sums)        # log softmax (log-sum-exp)
         E /= sums                    # softmax, kept for backward
         self.A1, self.Y = E, Y
         return -float(np.vdot(Y[1:], log_p)) / Z.shape[1]
 
+    @quiet_underflow
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
         Y = self.Y
@@ -226,6 +232,7 @@ class BinaryCrossEntropy(Loss):
 
     targets = "binary"
 
+    @quiet_underflow
     def forward(self, Z, Y) -> float:
         Z, Y = self._targets(Z, Y)
         if Z.shape[0] != 2:
@@ -237,12 +244,12 @@ class BinaryCrossEntropy(Loss):
         if not ((y >= 0) & (y <= 1)).all():
             raise ValueError("BinaryCrossEntropy: targets must lie in "
                              f"[0, 1], got values from {y.min()} to {y.max()}")
-        with np.errstate(under="ignore"):
-            softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
         self.p = sigmoid(z)
         self.Y = Y
         return float((softplus - y * z).sum()) / Z.shape[1]
 
+    @quiet_underflow
     def backward(self) -> np.ndarray:
         self._check_forward("Y")
         m = self.Y.shape[1]

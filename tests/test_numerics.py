@@ -5,6 +5,8 @@ nothing, stay finite and are exact where the exact value is a float64
 e^-1000 and e^-2000 lie far below the smallest float64 (about 5e-324)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,52 @@ def test_a_network_with_huge_logits_trains_one_step_without_raising():
     hist = mfnet.fit(model, mfnet.SoftmaxCrossEntropy(), mfnet.SGD(model, lr=1e-3), X,
                      rng.integers(0, 3, size=6), epochs=1, batch_size=3)
     assert np.isfinite(hist.loss[0])
+
+
+# Between the extremes: logit gaps of 700 to 745, where exp gives subnormal
+# numbers and the divisions after it underflow too (a gap of 1000 gives an
+# exact 0, which divides quietly). References by Python's math module, which
+# never raises on underflow.
+GAPS = [700.0, 720.0, 740.0, 744.0]
+
+
+def test_sigmoid_between_the_extremes():
+    z = -np.array(GAPS)
+    expected = [math.exp(-g) / (1.0 + math.exp(-g)) for g in GAPS]
+    assert np.array_equal(mfnet.sigmoid(z), expected)
+    assert np.array_equal(mfnet.Sigmoid().forward(mfnet.augment(z))[1], expected)
+
+
+def test_softmax_and_log_softmax_between_the_extremes():
+    # two logits 0 and one -g: the sum of the exps is 2, so the division
+    # of a subnormal e^-g by it rounds (and underflows)
+    z = np.array([[0.0] * len(GAPS), [0.0] * len(GAPS), [-g for g in GAPS]])
+    p = [math.exp(-g) / (2.0 + math.exp(-g)) for g in GAPS]
+    assert np.array_equal(mfnet.softmax(z)[2], p)
+    # log softmax of the small one: -g - log(2 + e^-g) = -g - log 2
+    assert np.array_equal(mfnet.log_softmax(z)[2],
+                          [-g - math.log(2.0) for g in GAPS])
+
+
+def test_losses_between_the_extremes():
+    m = len(GAPS)
+    Z = np.array([[1.0] * m, [0.0] * m, [-g for g in GAPS]])
+    sce = mfnet.SoftmaxCrossEntropy()
+    # J = mean log(1 + e^-g), about 2.5e-305: log-sum-exp takes the log of
+    # the rounded sum 1 + e^-g = 1, so J comes out 0, an absolute error far
+    # below any loss that matters
+    J = sce.forward(Z, np.zeros(m, dtype=int))
+    exact = sum(math.log1p(math.exp(-g)) for g in GAPS) / m
+    assert abs(J - exact) <= exact and math.isfinite(J)
+    # dJ/dz for the wrong class: softmax / m, a subnormal for the largest gaps
+    wrong = [math.exp(-g) / (1.0 + math.exp(-g)) / m for g in GAPS]
+    assert np.array_equal(sce.backward()[2], wrong)
+    bce = mfnet.BinaryCrossEntropy()
+    z = np.array([[1.0] * m, [-g for g in GAPS]])
+    assert bce.forward(z, np.zeros(m)) == sum(
+        math.log1p(math.exp(-g)) for g in GAPS) / m
+    assert np.array_equal(bce.backward()[1], wrong)
+    ce = mfnet.CrossEntropy()
+    P = mfnet.Softmax().forward(Z)
+    ce.forward(P, np.zeros(m, dtype=int))
+    assert np.all(np.isfinite(ce.backward()))
