@@ -5,8 +5,8 @@ It builds an `nn.Sequential` with the same architecture and the same
 initial weights as an `mfnet.Sequential` (`W[1:, 1:]` is `nn.Linear.weight`,
 `W[1:, 0]` is `nn.Linear.bias`), and trains it on the same mini-batches in
 the same order (`mfnet.batches` with the same seed). Used in
-`book/10_regression_california.ipynb`, `book/11_classification_mnist.ipynb`,
-`book/12_speed.ipynb`, `benchmarks/speed.py` and `tests/`.
+`book/11_regression_california.ipynb`, `book/12_classification_mnist.ipynb`,
+`book/13_speed.ipynb`, `benchmarks/speed.py` and `tests/`.
 """
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ implementation trains one timed epoch (in an order that rotates from round to
 round). Samples per second come from each implementation's best epoch; a ratio
 of two implementations is the median over the rounds of that round's ratio
 (:func:`paired_ratio`). The functions return plain
-dicts and lists so that ``book/12_speed.ipynb`` can reuse them; see
+dicts and lists so that ``book/13_speed.ipynb`` can reuse them; see
 ``benchmarks/README.md``.
 """
 from __future__ import annotations

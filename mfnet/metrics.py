@@ -1,6 +1,6 @@
 """Metrics on class labels or on regression values
-(``book/10_regression_california.ipynb``,
-``book/11_classification_mnist.ipynb``).
+(``book/11_regression_california.ipynb``,
+``book/12_classification_mnist.ipynb``).
 
 Classification metrics take 1-D integer label arrays of shape (m,)
 (``mfnet.labels(output)`` or ``mfnet.predict_labels(model, X)`` give

@@ -1,7 +1,7 @@
 """Splitting and standardising samples-as-rows data before it enters mfnet.
 
-Used by ``book/10_regression_california.ipynb`` (and
-``book/11_classification_mnist.ipynb`` for validation splits). Like the
+Used by ``book/11_regression_california.ipynb`` (and
+``book/12_classification_mnist.ipynb`` for validation splits). Like the
 loaders in `mfnet_book.datasets`, these functions work on ordinary arrays
 with **samples as rows** (``X`` of shape ``(m, n)``, ``y`` of shape ``(m,)``
 or ``(m, k)``); convert to mfnet's layout with `mfnet.augment`
@@ -54,7 +54,7 @@ class Standardizer:
     Fit on the training samples only, then apply the same transformation to
     validation and test samples: their statistics must not leak into the
     model. Works on arrays of shape (m, n) (samples as rows) and on 1-D
-    targets of shape (m,). Used in ``book/10_regression_california.ipynb``.
+    targets of shape (m,). Used in ``book/11_regression_california.ipynb``.
 
     Attributes after `fit`: ``mean_`` and ``scale_`` (population
     standard deviation, ``ddof=0``; a constant column gets scale 1 so it maps

@@ -1,4 +1,4 @@
-"""Pictures of the data and of what the networks learned (chapters 10 and 11).
+"""Pictures of the data and of what the networks learned (chapters 11 and 12).
 
 Every function takes the arrays the chapter computed (with mfnet) and returns
 a matplotlib figure drawn in the book's style; nothing here computes a result

@@ -1,7 +1,7 @@
 """Loaders for the book's two real datasets: MNIST and California Housing.
 
-Used by ``book/10_regression_california.ipynb`` (California Housing) and
-``book/11_classification_mnist.ipynb`` (MNIST). Only numpy and the Python
+Used by ``book/11_regression_california.ipynb`` (California Housing) and
+``book/12_classification_mnist.ipynb`` (MNIST). Only numpy and the Python
 standard library are needed.
 
 Layout of the returned data
@@ -342,7 +342,7 @@ def load_mnist(split: str = "train", *, train_size: int | None = None,
                data_dir=None, download: bool = True, cache_dir=None):
     """Load one split of MNIST as float64 images in [0, 1] and int64 labels.
 
-    Used by ``book/11_classification_mnist.ipynb``.
+    Used by ``book/12_classification_mnist.ipynb``.
 
     Parameters
     ----------
@@ -506,7 +506,7 @@ def load_california_housing(*, data_dir=None, download: bool = True,
     """Load California Housing (Pace and Barry, 1997) with scikit-learn's
     features.
 
-    Used by ``book/10_regression_california.ipynb``.
+    Used by ``book/11_regression_california.ipynb``.
 
     The StatLib file has one block group per line with the columns longitude,
     latitude, housing_median_age, total_rooms, total_bedrooms, population,

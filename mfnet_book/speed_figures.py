@@ -1,4 +1,4 @@
-"""Pictures of the speed chapter (chapter 12): grouped bars and the sweeps with the cost model.
+"""Pictures of the speed chapter (chapter 13): grouped bars and the sweeps with the cost model.
 
 The functions draw what the chapter measured with ``benchmarks/speed.py``
 and what its cost model (12.3) predicts; they compute nothing of their own.

@@ -1,4 +1,4 @@
-"""The figures of chapters 10-12 draw exactly the numbers they are given.
+"""The figures of chapters 11-13 draw exactly the numbers they are given.
 
 Each test builds its input independently (numpy, a seeded generator), draws
 the figure with the function the chapter calls, and reads the numbers back

@@ -229,7 +229,7 @@ def test_a_timing_cell_that_calls_a_clock_is_accepted():
 def test_a_cell_using_measured_times_is_a_timing_cell():
     measure = code_cell("import time\nstart = time.perf_counter()\nfit()\n"
                         "t_fit = time.perf_counter() - start", "timing", "nbval-ignore-output")
-    glue_times = code_cell("record(c10_time=t_fit, c10_per_epoch=t_fit / 12)",
+    glue_times = code_cell("record(c11_time=t_fit, c11_per_epoch=t_fit / 12)",
                            "remove-cell", "timing", "nbval-ignore-output")
     model = code_cell("rate = n_flops / t_fit\nprint(f'{rate:.3g} flop/s')",
                       "timing", "nbval-ignore-output")
@@ -238,7 +238,7 @@ def test_a_cell_using_measured_times_is_a_timing_cell():
                if e["cell"] == 1]
     assert entry["clocks"] == ["uses what cell 0 measured (t_fit)"]
     # A deterministic cell tagged timing uses nothing measured: refused.
-    loss = code_cell("record(c10_loss=loss)", "remove-cell", "timing", "nbval-ignore-output")
+    loss = code_cell("record(c11_loss=loss)", "remove-cell", "timing", "nbval-ignore-output")
     assert problems_of(measure, loss)
     # Nor does using a name before it was measured count.
     assert problems_of(glue_times, measure)
