@@ -270,7 +270,7 @@ def fanout(j, w_col, delta_next, g_prime_j, delta_j, W_next, digits=3):
     ax.text(0.1, -0.15, f"(a) neuron {j} feeds every neuron $q$", ha="left", va="top",
             fontsize=FONT + 1)
     ax.text(0.1, yq[-1] - 0.55,
-            f"$\\delta^{{[l]}}_{{{j}}} = g'(z_{{{j}}}) \\sum_q w^{{[l+1]}}_{{q{j}}}"
+            f"$\\delta^{{[l]}}_{{{j}}} = g^{{[l]\\prime}}(z^{{[l]}}_{{{j}}}) \\sum_q w^{{[l+1]}}_{{q{j}}}"
             f"\\, \\delta^{{[l+1]}}_q$", ha="left", va="top", fontsize=FONT + 1)
     total = float(w_col @ delta_next)
     parts = [(number(g_prime_j, digits), "g_prime_j"), ("\u00d7", None),
