@@ -312,3 +312,20 @@ def test_notation_page_defines_what_the_test_polices():
     # The page itself uses the notation it defines.
     drift = [v for v in violations(NOTATION.read_text(encoding="utf-8"))]
     assert not drift, f"book/notation.md uses drifted forms: {drift}"
+
+
+@pytest.mark.parametrize("name", ["02_signal_flow.ipynb", "03_backprop_index.ipynb"])
+def test_the_chapters_before_the_unified_notation_fail(name, tmp_path):
+    """Chapters 2 and 3 as they were before this test (commit a99edd8) used a bar for an
+    upstream gradient, layers as subscripts and samples as subscripts: the test sees it."""
+    import subprocess
+
+    try:
+        old = subprocess.run(["git", "-C", str(ROOT), "show", f"a99edd8:book/{name}"],
+                             capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("the old commit is not in this clone (shallow clone?)")
+    path = tmp_path / name
+    path.write_bytes(old)
+    problems, _ = _one_meaning_problems(path)
+    assert problems
