@@ -54,15 +54,18 @@ def parse_number(text: str) -> float:
 # ---------------------------------------------------------------------------
 
 def draw_network(sizes, backward: bool = False, ax=None, labels: bool = True,
-                 title: str | None = None):
+                 title: str | None = None, bias_gradients: bool = False):
     """Draw a fully-connected network of layer sizes ``[n^[0], ..., n^[L]]``; return the axes.
 
     Neurons are circles labelled ``a^[l]_j`` (forward) or ``δ^[l]_j``
     (backward); the bias unit of every layer that feeds another (row 0 of
     mfnet's arrays, always 1) is an orange square on top. Each grey arrow is
     one weight, each dashed orange one a bias. With ``backward=True`` the
-    arrows point from the loss towards the input and the bias units receive
-    nothing (they are constants).
+    arrows point from the loss towards the input and the bias units get no
+    error (the backward pass zeroes row 0 of Delta, a stop-gradient, because
+    row 0 of W is not learnt); the bias connections are dotted, or, with
+    ``bias_gradients=True``, dashed orange arrows pointing back at the bias
+    unit, for the gradient of each bias (the error times 1).
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
@@ -95,7 +98,9 @@ def draw_network(sizes, backward: bool = False, ax=None, labels: bool = True,
         heads = units(l)[1:] if l < L else units(l)
         for j, head in heads:
             for k, tail in units(l - 1):
-                if k == 0 and backward:
+                if k == 0 and backward and bias_gradients:
+                    arrow(head, tail, BIAS, style="--", lw=0.9)
+                elif k == 0 and backward:
                     ax.plot(*zip(tail, head), color="#F4A582", lw=0.9, ls=":", zorder=0)
                 elif k == 0:
                     arrow(tail, head, BIAS, style="--", lw=0.9)

@@ -164,6 +164,14 @@ def _close_to_3_digits(drawn, value):
     return abs(drawn - value) <= 0.51 * unit
 
 
+def _agree_to_rounding(a, b):
+    """Two drawn numbers, each rounded to three significant digits (relative error at
+    most 0.5 % each), or a product of two such: equal to 1.5 %."""
+    if a == b == 0:
+        return True
+    return abs(a - b) <= 1.5e-2 * max(abs(a), abs(b))
+
+
 def test_signal_flow_backward_figure_draws_errors_and_head_times_tail_gradients():
     model, A0, Y = _chapter2_model_and_sample()
     W = [np.array(w) for w in model.weights()]
@@ -255,11 +263,15 @@ def test_neuron_circuit_draws_values_gradients_and_local_times_upstream():
     assert _close_to_3_digits(drawn["value:J"], loss(p))
     assert _close_to_3_digits(drawn["grad:z"], grads["b"])        # dJ/dz = dJ/db
     assert _close_to_3_digits(drawn["grad:a"], a - 0.2)
-    # local x upstream: sigma'(z) and dJ/da at the sigma gate, x_k at the products
-    assert _close_to_3_digits(drawn["local:sig"], a * (1 - a))
-    assert _close_to_3_digits(drawn["up:sig"], a - 0.2)
-    assert _close_to_3_digits(drawn["local:mul1"], 1.5)
-    assert _close_to_3_digits(drawn["up:mul1"], grads["b"])
+    # local x upstream: sigma'(z) times dJ/da gives dJ/dz; the product gate swaps:
+    # x_1's gradient is w_1 times upstream, w_1's is x_1 times upstream
+    assert _close_to_3_digits(drawn["local:z"], a * (1 - a))
+    assert _close_to_3_digits(drawn["up:z"], a - 0.2)
+    assert _close_to_3_digits(drawn["local:x1"], 0.8)
+    assert _close_to_3_digits(drawn["local:w1"], 1.5)
+    assert _close_to_3_digits(drawn["up:x1"], grads["b"])
+    assert _close_to_3_digits(drawn["up:w1"], grads["b"])
+    _assert_notes_explain_their_neighbours(fig)
 
 
 def test_chain_circuit_draws_the_two_layer_chain_rule():
@@ -296,10 +308,84 @@ def test_chain_circuit_draws_the_two_layer_chain_rule():
     assert _close_to_3_digits(drawn["value:a1"], a1)
     assert _close_to_3_digits(drawn["value:J"], loss(p))
     # at the tanh gate: local 1 - a1^2 times upstream dJ/da1 = w2 * delta2
-    assert _close_to_3_digits(drawn["local:tanh"], 1 - a1 ** 2)
+    assert _close_to_3_digits(drawn["local:z1"], 1 - a1 ** 2)
     delta2 = _central(loss, p, 4)                     # dJ/db2 = delta2
-    assert _close_to_3_digits(drawn["up:tanh"], 2.0 * delta2)
+    assert _close_to_3_digits(drawn["up:z1"], 2.0 * delta2)
     assert _close_to_3_digits(drawn["grad:z1"], _central(loss, p, 2))
+    # the error of layer 2 sent back through w2: dJ/da1 = w2 x delta2
+    assert _close_to_3_digits(drawn["local:a1"], 2.0)
+    assert _close_to_3_digits(drawn["up:a1"], delta2)
+    _assert_notes_explain_their_neighbours(fig)
+    # layers are bracketed superscripts, never subscripts (book/notation.md)
+    labels = [text.get_text() for text in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
+    for name in ("w", "b", "a"):
+        assert f"${name}^{{[1]}}$" in labels, name
+        assert not any(f"{name}_1" in label or f"{name}_{{1}}" in label for label in labels)
+
+
+def _assert_notes_explain_their_neighbours(fig):
+    """Every purple 'local x upstream' gives the red number of its wire, and that red
+    number is the one nearest to it on the page (a reader reads the nearest one)."""
+    from mfnet_book import circuits
+
+    drawn = circuits.drawn_numbers(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+
+    def centre(text):
+        box = text.get_window_extent(renderer)
+        return (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+
+    texts = {t.get_gid(): t for t in fig.findobj(match=lambda a: hasattr(a, "get_gid"))
+             if t.get_gid()}
+    reds = {gid: centre(t) for gid, t in texts.items() if gid.startswith("grad:")}
+    notes = [gid[len("note:"):] for gid in texts if gid.startswith("note:")]
+    assert notes, "no 'local x upstream' note drawn"
+    for name in notes:
+        product = drawn[f"local:{name}"] * drawn[f"up:{name}"]
+        assert _agree_to_rounding(drawn[f"grad:{name}"], product), name
+        x, y = centre(texts[f"note:{name}"])
+        nearest = min(reds, key=lambda gid: (reds[gid][0] - x) ** 2 + (reds[gid][1] - y) ** 2)
+        assert _agree_to_rounding(drawn[nearest], product), (
+            f"the note {name} ({product:.3g}) sits next to {nearest} ({drawn[nearest]:.3g})")
+
+
+def test_a_note_under_the_wrong_wire_is_caught():
+    # the first version of figure 3.1 wrote x_1 x upstream (w_1's gradient) under x_1's wire
+    import matplotlib.pyplot as plt_
+
+    from mfnet_book import circuits
+
+    fig, ax = circuits._setup(2.0)
+    circuits._wire(ax, (0.3, -1.0), (1.8, -1.0), "x1", 1.5, 0.0607, 3)
+    circuits._note(ax, 1.05, -1.33, "w1", 1.5, 0.0758, 3)     # the old note: w1's product
+    ax.text(3.0, -1.0, "0.114", gid="grad:w1")
+    with pytest.raises(AssertionError, match="sits next to grad:x1"):
+        _assert_notes_explain_their_neighbours(fig)
+    plt_.close(fig)
+
+
+def test_gates_circuit_draws_the_four_rules():
+    from mfnet_book import circuits
+
+    u, v, s = 1.5, -2.0, 0.5
+
+    def loss(x):
+        return 0.5 * (x[0] * x[1] + max(x[0], x[2])) ** 2
+
+    x = [u, v, s]
+    du, dv, ds = (_central(loss, x, k) for k in range(3))
+    q = u * v + max(u, s)
+    fig = circuits.gates_circuit(u, v, s, u * v, max(u, s), q, loss(x), q, q, q, dv, ds,
+                                 v * q, q, du)
+    drawn = circuits.drawn_numbers(fig)
+    assert _close_to_3_digits(drawn["value:J"], loss(x))
+    assert _close_to_3_digits(drawn["grad:u"], du)
+    assert _close_to_3_digits(drawn["grad:v"], dv)
+    assert drawn["grad:s"] == 0.0                           # max routes: s lost
+    # fan-out: the two branches of u add up to its gradient
+    assert _agree_to_rounding(drawn["grad:u_p"] + drawn["grad:u_r"], du)
+    _assert_notes_explain_their_neighbours(fig)
 
 
 def test_fanout_draws_the_sum_and_the_transposed_product():
