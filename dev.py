@@ -576,6 +576,14 @@ def remote_assets(folder: Path) -> list[str]:
     return found
 
 
+def published_url() -> str:
+    """The site's address (``html.baseurl`` of _config.yml), ending in a slash."""
+    for line in (ROOT / "_config.yml").read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("baseurl:"):
+            return line.split(":", 1)[1].strip().strip('"').rstrip("/") + "/"
+    return ""
+
+
 def cmd_offline(args: list[str]) -> int:
     """A zip of the built site that reads from the local disk: MathJax inside."""
     import tempfile
@@ -610,6 +618,10 @@ def cmd_offline(args: list[str]) -> int:
             local = os.path.relpath(mathjax / MATHJAX_BUNDLE, page.parent).replace(os.sep, "/")
             text, n = re.subn(r'src="(?:https?:)?//[^"]*mathjax[^"]*\.js"', f'src="{local}"', text)
             pages += n > 0
+            # The editions the archive leaves out are linked on the published site.
+            text = re.sub(r'href="(?:\.\./)*((?:%s)[^"]*)"' % "|".join(
+                re.escape(name) for name in (f"{STUDENT_DIR}/", OFFLINE_NAME)),
+                lambda m: f'href="{published_url()}{m.group(1)}"', text)
             page.write_text(text, encoding="utf-8")
         remote = remote_assets(copy)
         if remote:

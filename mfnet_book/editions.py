@@ -6,8 +6,9 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
   ``download-buttons`` group) gets one link per entry of the config value
   ``mfnet_downloads``: a list of ``{"file": ..., "text": ..., "tooltip": ...}``
   with ``file`` relative to the root of the built site (e.g. the PDF of the
-  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there). A file that
-  is not there when the pages are written is not linked.
+  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there). Every
+  edition is linked, built yet or not, so that the order of the builds does not
+  matter.
 * **Student edition.** With ``mfnet_student = True`` every solution is left out
   of the pages: sphinx-exercise's ``solution`` directives and the gated
   ``solution-start``/``solution-end`` pairs *with* the code cells between them
@@ -151,7 +152,15 @@ class WrapLongTablesForLatex(SphinxPostTransform):
 
 
 def add_download_links(app, pagename, templatename, context, doctree) -> None:
-    """Append the editions (PDF, exercise notebooks, ...) to the download dropdown."""
+    """Append the editions (PDF, student edition, offline archive, ...) to the
+    download dropdown of every page.
+
+    The links are written whether or not the edition is built yet: the site is
+    published with all of them (the Pages workflow and ``.ci/run`` build them
+    all), and a menu must not depend on the order of ``dev.py pdf`` and
+    ``dev.py book``. ``tests/test_links.py`` accepts these files as not yet
+    built; ``tests/test_editions.py`` checks each one once it is.
+    """
     downloads = app.config.mfnet_downloads or []
     if not downloads:
         return
@@ -159,13 +168,9 @@ def add_download_links(app, pagename, templatename, context, doctree) -> None:
         if group.get("label") != "download-buttons":
             continue
         for item in downloads:
-            # Only files that are there: build the edition first (dev.py pdf before
-            # dev.py book, as .ci/run does), or the page links nothing.
-            if not (Path(app.outdir) / item["file"]).exists():
-                if pagename == app.config.root_doc:
-                    logger.info(f"[mfnet] {item['file']} is not in {app.outdir}: the download "
-                                "menus do not link it (build that edition first)")
-                continue
+            if pagename == app.config.root_doc and not (Path(app.outdir) / item["file"]).exists():
+                logger.info(f"[mfnet] {item['file']} is not built yet: the menus link it all "
+                            "the same (python3 dev.py editions builds it)")
             group["buttons"].append({
                 "type": "link",
                 "url": context["pathto"](item["file"], 1),
