@@ -10,8 +10,9 @@
     python3 dev.py shot PAGE.html... [--width W] [--dark] [--out DIR]
                                          full-page screenshots of built pages in headless
                                          Chromium (local MathJax), cut into 1600 px tiles
-    python3 dev.py pdf       [ARGS...]   the whole book as one PDF (xelatex, stored outputs),
-                                         copied to _build/html/mfnet-book.pdf
+    python3 dev.py pdf  [--student] [ARGS...] the whole book as one PDF (xelatex, stored
+                                         outputs), copied to _build/html/mfnet-book.pdf;
+                                         --student: without solutions, mfnet-book-student.pdf
     python3 dev.py student   [ARGS...]   the student edition (no solutions) into
                                          _build/html/student/, with the exercise notebooks
                                          (_build/html/student/mfnet-book-exercises.zip)
@@ -352,12 +353,56 @@ def timed(label: str, started: float) -> None:
     say(f"{label}: {time.monotonic() - started:.0f} s")
 
 
+STUDENT_PDF_NAME = "mfnet-book-student.pdf"
+
+
+def git_commit() -> str:
+    """The checked-out commit, short form ('' outside a git checkout)."""
+    proc = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def title_page(student: bool) -> str:
+    """The PDF's title page: title, edition, date, commit, address and licences."""
+    commit = git_commit()
+    edition = "Student edition: the exercises without their solutions" if student \
+        else "Complete edition, with the solutions"
+    built = time.strftime("%-d %B %Y", time.gmtime(
+        int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))))
+    return "\n".join([
+        r"\begin{titlepage}\centering",
+        r"\vspace*{0.18\textheight}",
+        r"{\Huge\bfseries Backpropagation from scratch\par}\vspace{0.8em}",
+        r"{\LARGE the mfnet book\par}\vspace{2.5em}",
+        r"{\large The mfnet-book authors\par}\vspace{1.5em}",
+        r"{\large\itshape %s\par}" % edition,
+        r"\vfill",
+        r"{\small Built on %s%s.\par}\vspace{0.4em}" % (
+            built, f" from commit \\texttt{{{commit}}}" if commit else ""),
+        r"{\small Read online and download the other editions at\par"
+        r"\url{%s}\par}\vspace{0.4em}" % published_url(),
+        r"{\small Text under CC-BY-4.0; code (the mfnet library and the notebooks' "
+        r"cells) under the MIT licence.\par}",
+        r"\end{titlepage}",
+    ])
+
+
 def cmd_pdf(args: list[str]) -> int:
-    """The whole book as one PDF (xelatex), copied to _build/html/mfnet-book.pdf."""
+    """The whole book as one PDF (xelatex), copied to _build/html/mfnet-book.pdf;
+    with --student, the student edition (no solutions), mfnet-book-student.pdf."""
     started = time.monotonic()
+    student = "--student" in args
+    args = [a for a in args if a != "--student"]
     ensure_venv()
-    out = EDITIONS / "pdf"
-    cfg = edition_config(EDITIONS / "config-pdf", {})
+    name = STUDENT_PDF_NAME if student else PDF_NAME
+    out = EDITIONS / ("pdf-student" if student else "pdf")
+    overrides = {"latex": {"latex_documents": {"targetname": name.replace(".pdf", ".tex")}},
+                 "sphinx": {"config": {"latex_elements": {"maketitle": title_page(student)}}}}
+    if student:
+        overrides["sphinx"]["config"]["mfnet_student"] = True
+    cfg = edition_config(EDITIONS / ("config-pdf-student" if student else "config-pdf"),
+                         overrides)
     # The build's messages also go to OUT/build.log (tests/test_editions.py reads
     # which glued keys the build itself could not find).
     out.mkdir(parents=True, exist_ok=True)
@@ -373,7 +418,7 @@ def cmd_pdf(args: list[str]) -> int:
             sys.stdout.write(line)
             log.write(line)
         code = proc.wait()
-    pdf = out / "_build" / "latex" / PDF_NAME
+    pdf = out / "_build" / "latex" / name
     log, aux = pdf.with_suffix(".log"), pdf.with_suffix(".aux")
     # latexmk may stop while LaTeX still says "Label(s) may have changed". That
     # warning also comes when only a label's title differs in how it is read
@@ -395,9 +440,9 @@ def cmd_pdf(args: list[str]) -> int:
         say(f"the PDF did not build; the LaTeX log is {pdf.with_suffix('.log')}")
         return code or 1
     SITE.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(pdf, SITE / PDF_NAME)
-    say(f"PDF: {SITE / PDF_NAME} (LaTeX log: {pdf.with_suffix('.log')})")
-    timed("pdf", started)
+    shutil.copy2(pdf, SITE / name)
+    say(f"PDF: {SITE / name} (LaTeX log: {pdf.with_suffix('.log')})")
+    timed("pdf --student" if student else "pdf", started)
     return 0
 
 
@@ -493,15 +538,19 @@ def cmd_student(args: list[str]) -> int:
             "mfnet_student": True,
             "mfnet_downloads": [{
                 "file": EXERCISES_NAME, "text": "exercises .zip", "icon": "fas fa-file-archive",
-                "tooltip": "Download the chapter notebooks without solutions"}],
+                "tooltip": "Download the chapter notebooks without solutions"}, {
+                "file": STUDENT_PDF_NAME, "text": "student .pdf", "icon": "fas fa-book",
+                "tooltip": "The student edition as a PDF (no solutions)"}],
             "html_theme_options": {"announcement":
                 "Student edition: the exercises without their solutions."},
         }},
     })
     html = out / "_build" / "html"
     html.mkdir(parents=True, exist_ok=True)
-    # First the notebooks: the pages link only files that are there.
+    # The notebooks and the student PDF (when `dev.py pdf --student` built it).
     write_exercises_zip(html / EXERCISES_NAME)
+    if (SITE / STUDENT_PDF_NAME).exists():
+        shutil.copy2(SITE / STUDENT_PDF_NAME, html / STUDENT_PDF_NAME)
     # -a: the solutions are removed while pages are read, so read every page.
     code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
                 "--config", cfg, "-n", "--keep-going", "--all", *args])
@@ -603,7 +652,7 @@ def cmd_offline(args: list[str]) -> int:
         # The site without the other editions' archives and the student edition
         # (the PDF stays: every page's download menu links it).
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns(
-            OFFLINE_NAME, STUDENT_DIR, ".buildinfo", ".doctrees", "reports", "*.zip", "*.map"))
+            OFFLINE_NAME, STUDENT_DIR, STUDENT_PDF_NAME, ".buildinfo", ".doctrees", "reports", "*.zip", "*.map"))
         mathjax = copy / "_static" / "mathjax"
         shutil.copytree(es5, mathjax, ignore=lambda d, names: [
             n for n in names if "chtml" in n or (n.endswith(".js") and Path(d) == es5
@@ -643,14 +692,17 @@ def cmd_offline(args: list[str]) -> int:
 
 
 def cmd_editions(args: list[str]) -> int:
-    """PDF, student edition and offline archive (in that order: the archive holds the PDF)."""
+    """PDF, student PDF, student edition and offline archive (in that order: the
+    student edition holds its PDF and the archive the book's)."""
     started = time.monotonic()
-    for name, command in (("pdf", cmd_pdf), ("student", cmd_student), ("offline", cmd_offline)):
+    for name, command, options in (("pdf", cmd_pdf, []), ("pdf", cmd_pdf, ["--student"]),
+                                   ("student", cmd_student, []),
+                                   ("offline", cmd_offline, [])):
         problem = missing_prerequisites(name)
         if problem:
             say(problem)
             return 1
-        code = command([])
+        code = command(options)
         if code != 0:
             say(f"`dev.py {name}` failed (exit code {code})")
             return code
