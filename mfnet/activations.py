@@ -47,12 +47,26 @@ def quiet_underflow(f):
 
 @quiet_underflow
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)), evaluated without overflow for any z.
+    """The logistic function 1 / (1 + exp(-z)), without overflow for any z.
 
-    For z >= 0 it uses 1 / (1 + e^{-z}); for z < 0 the equal form
-    e^{z} / (1 + e^{z}); both only ever exponentiate -|z| <= 0. Exact at
-    the extremes: sigmoid(1000) = 1, sigmoid(-1000) = 0 (the true value
-    underflows). Any shape.
+    Derived in chapter 8 (``book/08_activations.ipynb``).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same shape as ``z``.
+
+    Notes
+    -----
+    For z >= 0 it computes 1 / (1 + exp(-z)), for z < 0 the equal form
+    exp(z) / (1 + exp(z)): both only exponentiate ``-abs(z)``, which is at
+    most 0. Exact at the extremes: sigmoid(1000) = 1 and sigmoid(-1000) = 0
+    (the true value underflows).
     """
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
@@ -60,10 +74,20 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 @quiet_underflow
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Column-wise softmax, shifted by each column's maximum so that exp
-    never overflows.
+    """Column-wise softmax, shifted by each column's maximum.
 
-    z : shape (n, m) -> shape (n, m), every column sums to 1.
+    Derived in chapter 8 (``book/08_activations.ipynb``).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Shape (n, m): one column per sample.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, m); every column sums to 1. The shift makes exp overflow
+        impossible.
     """
     e = np.exp(z - z.max(axis=0, keepdims=True))
     e /= e.sum(axis=0, keepdims=True)
@@ -72,10 +96,21 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 @quiet_underflow
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """Column-wise log softmax by log-sum-exp: z - max - log sum exp(z - max).
+    """Column-wise log softmax by log-sum-exp.
 
-    z : shape (n, m) -> shape (n, m). Exact where softmax underflows:
-    log_softmax([1000, -1000]) = [0, -2000].
+    Derived in chapter 8 (``book/08_activations.ipynb``).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Shape (n, m).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, m): ``z - max - log(sum(exp(z - max)))`` column by column.
+        Exact where softmax underflows: log_softmax([1000, -1000]) is
+        [0, -2000].
     """
     shifted = z - z.max(axis=0, keepdims=True)
     sums = np.exp(shifted).sum(axis=0, keepdims=True)
@@ -83,14 +118,19 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 class Activation(Layer):
-    """Base class: subclasses define ``_g(Z)`` and ``_grad(dA)``.
+    """Base class of the activation layers: g on the feature rows, row 0 kept.
 
-    ``_g`` returns g(Z) and ``_grad`` returns dJ/dA * g'(Z), both as new
-    arrays and entry by entry over the whole array, row 0 included (it is
-    cheaper than cutting row 0 off, and g of a one is harmless); `forward`
-    then copies row 0 of Z into row 0 of A, and `backward` sets row 0 of
-    dJ/dZ to zero. Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derived in
-    ``book/04_backprop_matrix.ipynb``, shown in ``book/05_layers.ipynb``.
+    Derived in chapter 4 (``book/04_backprop_matrix.ipynb``), code in
+    chapter 5 (``book/05_layers.ipynb``).
+
+    Notes
+    -----
+    Shapes: Z, A, dJ/dA and dJ/dZ are all (n + 1, m). Subclasses define
+    ``_g(Z)`` (returns g(Z)) and ``_grad(dA)`` (returns dJ/dA * g'(Z)), both
+    as new arrays over the whole array, row 0 included; `forward` then copies
+    row 0 of Z (the ones) into row 0 of A, and `backward` sets row 0 of dJ/dZ
+    to zero: a stop-gradient, since row 0 of the next weight matrix is not a
+    parameter (see the notation page).
     """
 
     def __init__(self) -> None:
@@ -101,7 +141,23 @@ class Activation(Layer):
         return f"{type(self).__name__}()"
 
     def forward(self, Z: np.ndarray) -> np.ndarray:
-        """A = g(Z) on rows 1.., row 0 copied from Z (the ones)."""
+        """A = g(Z) on rows 1 to n, row 0 copied from Z (the ones).
+
+        Parameters
+        ----------
+        Z : numpy.ndarray
+            Shape (n + 1, m), n >= 1, m >= 1.
+
+        Returns
+        -------
+        numpy.ndarray
+            A, shape (n + 1, m); kept with Z for the backward pass.
+
+        Raises
+        ------
+        ValueError
+            If Z is not 2-D with at least two rows and one column.
+        """
         if type(Z) is not np.ndarray or Z.dtype != np.float64:
             Z = np.asarray(Z, dtype=np.float64)
         if Z.ndim != 2 or Z.shape[0] < 2 or Z.shape[1] == 0:
@@ -114,7 +170,25 @@ class Activation(Layer):
         return A
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
-        """dJ/dZ = dJ/dA * g'(Z) on rows 1.., row 0 zero."""
+        """dJ/dZ = dJ/dA * g'(Z) on rows 1 to n, row 0 set to zero.
+
+        Parameters
+        ----------
+        dA : numpy.ndarray
+            dJ/dA, the shape of the last forward output, (n + 1, m).
+
+        Returns
+        -------
+        numpy.ndarray
+            dJ/dZ, shape (n + 1, m), row 0 zero.
+
+        Raises
+        ------
+        RuntimeError
+            If called before `forward`.
+        ValueError
+            If dA's shape differs from the forward output's.
+        """
         if self.A is None:
             raise RuntimeError(f"{self._label()}: backward called before "
                                "forward")
@@ -138,8 +212,8 @@ class Activation(Layer):
 class Identity(Activation):
     """g(z) = z, g'(z) = 1.
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
-    ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in chapter
+    8 (``book/08_activations.ipynb``).
     """
 
     def _g(self, Z):
@@ -150,11 +224,11 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
-    """g(z) = max(0, z), g'(z) = 1 for z > 0 and 0 otherwise (0 at z = 0,
-    as in PyTorch).
+    """g(z) = max(0, z); g'(z) = 1 for z > 0, else 0 (0 at z = 0, as PyTorch).
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
-    ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). The backward pass reads
+    g'(z) off A (A > 0 exactly where Z > 0). Derivative proved in chapter 8
+    (``book/08_activations.ipynb``).
     """
 
     def _g(self, Z):
@@ -165,11 +239,10 @@ class ReLU(Activation):
 
 
 class Sigmoid(Activation):
-    """g(z) = 1 / (1 + e^{-z}) (the stable form `sigmoid`),
-    g'(z) = g(z) (1 - g(z)).
+    """g(z) = 1 / (1 + exp(-z)) (the stable `sigmoid`), g' = g (1 - g).
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
-    ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in chapter
+    8 (``book/08_activations.ipynb``).
     """
 
     def _g(self, Z):
@@ -183,8 +256,8 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """g(z) = tanh(z), g'(z) = 1 - tanh(z)^2.
 
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in
-    ``book/08_activations.ipynb``.
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m). Derivative proved in chapter
+    8 (``book/08_activations.ipynb``).
     """
 
     def _g(self, Z):
@@ -196,17 +269,19 @@ class Tanh(Activation):
 
 
 class Softmax(Activation):
-    """Column-wise softmax over the feature rows (max-shifted, see
-    `softmax`).
+    """Column-wise softmax over the feature rows (max-shifted, see `softmax`).
 
+    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); every column of A[1:] sums
+    to 1. Derived in chapter 7 (``book/07_losses.ipynb``).
+
+    Notes
+    -----
     Its Jacobian for one column a is diag(a) - a a^T, so the backward pass,
     column by column and vectorised, is dJ/dz = a * (dJ/da - a . dJ/da).
-    With `mfnet.CrossEntropy` this equals the fused
-    `mfnet.SoftmaxCrossEntropy` step (A - Y) / m
-    (``book/07_losses.ipynb``). Unlike the others it is not entry by
-    entry, so it leaves row 0 out of both sums itself.
-    Shapes: Z, A, dJ/dA, dJ/dZ all (n + 1, m); every column of A[1:] sums
-    to 1.
+    Followed by `mfnet.CrossEntropy` this equals the fused
+    `mfnet.SoftmaxCrossEntropy` gradient (A - Y) / m. Unlike the other
+    activations it is not entry by entry, so it leaves row 0 out of both
+    sums itself.
     """
 
     def _g(self, Z):

@@ -7,15 +7,23 @@ from .tensor import bias_row_checked
 
 
 class Layer:
-    """A layer maps an augmented batch forward and a gradient backward.
+    """The interface of every mfnet layer: a batch forward, a gradient backward.
 
-    forward(A): A of shape (n_in + 1, m) -> output of shape (n_out + 1, m)
-    backward(dOut): gradient with respect to the output, shape (n_out + 1, m)
-        -> gradient with respect to the input, shape (n_in + 1, m)
+    Derived in chapter 5 (``book/05_layers.ipynb``).
 
-    ``name`` appears in every error message; `mfnet.Sequential`
-    sets it to the layer's position (for example ``"layer 2 Linear(3, 2)"``).
-    Introduced in ``book/05_layers.ipynb``.
+    Attributes
+    ----------
+    name : str
+        Appears in every error message; `mfnet.Sequential` sets it to the
+        layer's position (for example ``"layer 2 Linear(3, 2)"``).
+
+    Notes
+    -----
+    ``forward(A)`` maps A of shape (n_in + 1, m) to an output of shape
+    (n_out + 1, m); ``backward(dOut)`` maps the gradient with respect to the
+    output, shape (n_out + 1, m), to the gradient with respect to the input,
+    shape (n_in + 1, m). Calling the layer, ``layer(A)``, first checks that
+    row 0 of A is the bias row of ones.
     """
 
     name: str = ""

@@ -127,33 +127,44 @@ class Weights(np.ndarray):
 
 
 class Linear(Layer):
-    """Z = W A, with the bias in column 0 of W and the bias row kept alive
-    by row 0.
+    """The affine layer Z = W A, the bias in column 0 of W.
 
-    Shapes (m samples as columns):
-      A  (input)           : (in_features + 1, m), row 0 all ones
-      W  (weights)         : (out_features + 1, in_features + 1)
-                             row 0 = (1, 0, ..., 0), W[1:, 0] = bias b,
-                             W[1:, 1:] = weights
-      Z  (output)          : (out_features + 1, m), row 0 all ones again
-      Delta = dJ/dZ        : (out_features + 1, m), row 0 zero
-      dW = Delta A^T       : same shape as W, row 0 zero
-      dJ/dA = W^T Delta    : (in_features + 1, m)
-
-    In PyTorch terms ``layer.weight`` = ``W[1:, 1:]`` is
-    ``nn.Linear.weight`` and ``layer.bias`` = ``W[1:, 0]`` is
-    ``nn.Linear.bias`` (both writable views). ``layer.W`` is a guarded view
-    (see ``Weights``): ``layer.W -= lr * layer.dW`` is an ordinary in-place
-    update, and nothing can change row 0 without an error. Derived in
-    ``book/04_backprop_matrix.ipynb``, shown in ``book/05_layers.ipynb``.
+    Derived in chapter 4 (``book/04_backprop_matrix.ipynb``), code in
+    chapter 5 (``book/05_layers.ipynb``).
 
     Parameters
     ----------
-    in_features, out_features : sizes without the bias feature (ints >= 1).
-    init : "glorot" (uniform, for tanh/sigmoid), "he" (normal, for ReLU)
-        or "zeros". The bias column starts at zero.
-    rng : seed or numpy Generator for the initial weights (default 0;
-        None draws fresh entropy).
+    in_features, out_features : int
+        Sizes without the bias feature, at least 1.
+    init : {"glorot", "he", "zeros"}, optional
+        Glorot uniform (for tanh and sigmoid, the default), He normal (for
+        ReLU) or zeros. The bias column starts at zero.
+    rng : int, numpy.random.Generator or None, optional
+        Seed or generator for the initial weights (default 0; None draws
+        fresh entropy).
+
+    Raises
+    ------
+    ValueError
+        For sizes below 1 or an unknown ``init``.
+
+    Notes
+    -----
+    Shapes, for m samples as columns:
+
+    - A, the input: (in_features + 1, m), row 0 all ones;
+    - W: (out_features + 1, in_features + 1); row 0 is (1, 0, ..., 0),
+      ``W[1:, 0]`` the bias b, ``W[1:, 1:]`` the weights;
+    - Z, the output: (out_features + 1, m), row 0 all ones again;
+    - Delta = dJ/dZ: (out_features + 1, m), row 0 zero;
+    - dW = Delta A^T: the shape of W, row 0 zero;
+    - dJ/dA = W^T Delta: (in_features + 1, m).
+
+    In PyTorch's terms ``layer.weight`` (``W[1:, 1:]``) is
+    ``nn.Linear.weight`` and ``layer.bias`` (``W[1:, 0]``) is
+    ``nn.Linear.bias``; both are writable views. ``layer.W`` is a guarded
+    view: ``layer.W -= lr * layer.dW`` updates in place, and nothing can
+    change row 0 without an error.
     """
 
     def __init__(self, in_features: int, out_features: int, *,
@@ -183,8 +194,10 @@ class Linear(Layer):
 
     @property
     def W(self) -> Weights:
-        """The augmented weights, shape (out_features + 1,
-        in_features + 1), as a guarded view (see ``Weights``)."""
+        """The augmented weights, shape (out_features + 1, in_features + 1).
+
+        A guarded view: in-place updates work, a change to row 0 raises.
+        """
         view = self.__dict__.get("_view")
         if view is None or view.base is not self._W:  # new, or copied
             view = self._view = self._W.view(Weights)
@@ -210,18 +223,32 @@ class Linear(Layer):
 
     @property
     def weight(self) -> np.ndarray:
-        """W[1:, 1:], shape (out_features, in_features): PyTorch's
-        ``nn.Linear.weight`` (a writable view)."""
+        """``W[1:, 1:]``, shape (out_features, in_features): PyTorch's weight."""
         return self._W[1:, 1:]
 
     @property
     def bias(self) -> np.ndarray:
-        """W[1:, 0], shape (out_features,): PyTorch's ``nn.Linear.bias``
-        (a writable view)."""
+        """``W[1:, 0]``, shape (out_features,): PyTorch's ``nn.Linear.bias``."""
         return self._W[1:, 0]
 
     def forward(self, A: np.ndarray) -> np.ndarray:
-        """Z = W @ A; keeps A for the backward pass."""
+        """Z = W A; keeps A for the backward pass.
+
+        Parameters
+        ----------
+        A : numpy.ndarray
+            Shape (in_features + 1, m).
+
+        Returns
+        -------
+        numpy.ndarray
+            Z, shape (out_features + 1, m).
+
+        Raises
+        ------
+        ValueError
+            If A does not have in_features + 1 rows.
+        """
         if (type(A) is not np.ndarray or A.ndim != 2
                 or len(A) != self.in_features + 1 or not A.shape[1]):
             A = self._check_rows(A, self.in_features + 1, "input A")
@@ -230,8 +257,28 @@ class Linear(Layer):
 
     def backward(self, Delta: np.ndarray,
                  input_grad: bool = True) -> np.ndarray | None:
-        """Store dW = Delta @ A.T; return dJ/dA = W.T @ Delta (None if
-        ``input_grad`` is False)."""
+        """Store dW = Delta A^T and return dJ/dA = W^T Delta.
+
+        Parameters
+        ----------
+        Delta : numpy.ndarray
+            dJ/dZ, shape (out_features + 1, m), as from the next layer.
+        input_grad : bool, optional
+            False skips the product W^T Delta (the first layer's input needs
+            no gradient) and returns None.
+
+        Returns
+        -------
+        numpy.ndarray or None
+            dJ/dA, shape (in_features + 1, m).
+
+        Raises
+        ------
+        RuntimeError
+            If called before `forward`.
+        ValueError
+            If Delta's shape does not fit the last forward pass.
+        """
         A = self.A
         if A is None:
             raise RuntimeError(

@@ -22,11 +22,22 @@ __all__ = ["Loss", "MSE", "CrossEntropy", "SoftmaxCrossEntropy",
 
 
 class Loss:
-    """forward(Y_hat, Y) -> float J; backward() -> dJ/dY_hat, shape (n + 1, m).
+    """Base class of the losses: a number J, and dJ/dY_hat to start backward.
 
-    Y_hat and Y have shape (n + 1, m); derived in ``book/07_losses.ipynb``.
-    ``targets`` says what 1-D targets mean: "values" (regression),
-    "labels" (class labels) or "binary" (0/1 labels, one output).
+    Derived in chapter 7 (``book/07_losses.ipynb``).
+
+    Attributes
+    ----------
+    targets : {"values", "labels", "binary"}
+        What 1-D targets of shape (m,) mean: regression values of a
+        one-output network, class labels, or 0/1 labels.
+
+    Notes
+    -----
+    ``forward(Y_hat, Y)`` returns J as a float; ``backward()`` returns
+    dJ/dY_hat of shape (n + 1, m) with row 0 zero. Y_hat and Y have the
+    augmented shape (n + 1, m), or Y is 1-D as ``targets`` says. Row 0 (the
+    bias row) carries no loss.
     """
 
     targets = "values"
@@ -105,14 +116,17 @@ def targets_from_1d(name: str, kind: str, y, shape) -> np.ndarray:
 
 
 class MSE(Loss):
-    """J = 1/(2m) sum_i ||y_hat_i - y_i||^2 over the feature rows;
-    dJ/dY_hat = (Y_hat - Y) / m.
+    """Mean squared error with the factor 1/2: J = 1/(2m) sum_i of the squared
+    norm of y_hat_i - y_i over the feature rows; dJ/dY_hat = (Y_hat - Y) / m.
 
-    The factor 1/2 (the primary source's convention) cancels the 2 of the
-    derivative. PyTorch's ``nn.MSELoss()`` averages over all n*m entries
-    without the 1/2: ``MSELoss = 2 J / n``. 1-D targets (m,) are the
-    targets of a one-output network. Shapes: Y_hat, Y, dJ/dY_hat all
-    (n + 1, m). Proved in ``book/07_losses.ipynb``.
+    Derived and proved in chapter 7 (``book/07_losses.ipynb``).
+
+    Notes
+    -----
+    Shapes: Y_hat, Y and dJ/dY_hat are all (n + 1, m); 1-D targets (m,) are
+    the targets of a one-output network. The 1/2 (the primary source's
+    convention) cancels the 2 of the derivative. PyTorch's ``nn.MSELoss()``
+    averages over all n m entries without it: ``MSELoss = 2 J / n``.
     """
 
     @quiet_underflow
@@ -133,17 +147,20 @@ class MSE(Loss):
 
 
 class CrossEntropy(Loss):
-    """J = -(1/m) sum_i sum_k y_ki log y_hat_ki on probabilities Y_hat
-    (e.g. a Softmax output).
+    """Cross-entropy on probabilities Y_hat (e.g. a Softmax output):
+    J = -(1/m) sum_i sum_j y_ji log y_hat_ji, dJ/dY_hat = -Y / (m Y_hat).
 
-    dJ/dY_hat = -Y / (m Y_hat). Probabilities are floored at the smallest
-    positive float64 before the log and the division, so J and its
-    gradient stay finite -- but not exact: when a Softmax output underflows
-    to exactly 0 for the true class, J is capped near 708 and the gradient
-    reaching the logits is 0 instead of -1/m. For training use
-    `SoftmaxCrossEntropy` on logits, which is exact there
-    (``book/08_activations.ipynb``).
-    Shapes: Y_hat, Y (or labels (m,)), dJ/dY_hat all (n + 1, m).
+    Derived in chapter 7 (``book/07_losses.ipynb``).
+
+    Notes
+    -----
+    Shapes: Y_hat, Y (or class labels (m,)) and dJ/dY_hat are all
+    (n + 1, m). Probabilities are floored at the smallest positive float64
+    before the log and the division, so J and its gradient stay finite but
+    not exact: when a Softmax output underflows to 0 for the true class, J is
+    capped near 708 and the gradient reaching the logits is 0 instead of
+    -1/m. For training use `SoftmaxCrossEntropy` on logits, which is exact
+    there (chapter 8).
     """
 
     targets = "labels"
@@ -168,16 +185,18 @@ class CrossEntropy(Loss):
 
 
 class SoftmaxCrossEntropy(Loss):
-    """Softmax and cross-entropy fused, on logits Z (the last Linear
-    layer's output).
+    """Softmax and cross-entropy fused, on the logits Z of the last Linear layer.
 
-    J = -(1/m) sum_i sum_k y_ki log softmax(z_i)_k, computed with
-    log-sum-exp (as `mfnet.log_softmax`: exact at logits of +-1000);
-    dJ/dZ = (softmax(Z) * sum_k y_k - Y) / m, which is (A - Y) / m for
-    one-hot (or any) targets whose columns sum to 1. The network then ends
-    in a Linear layer; ``probabilities(Z)`` turns its output into class
-    probabilities. Shapes: Z, Y (or labels (m,)), dJ/dZ all (n + 1, m),
-    n >= 2. Proved in ``book/07_losses.ipynb``.
+    Derived and proved in chapter 7 (``book/07_losses.ipynb``).
+
+    Notes
+    -----
+    J = -(1/m) sum_i sum_j y_ji log softmax(z_i)_j, computed with
+    log-sum-exp (as `mfnet.log_softmax`, exact at logits of 1000 and -1000).
+    dJ/dZ = (softmax(Z) s - Y) / m with s the column sums of Y: (A - Y) / m
+    for one-hot targets. Shapes: Z, Y (or class labels (m,)) and dJ/dZ are
+    all (n + 1, m) with n >= 2. ``probabilities(Z)`` turns the logits into
+    class probabilities.
     """
 
     targets = "labels"
@@ -207,8 +226,7 @@ class SoftmaxCrossEntropy(Loss):
 
     @staticmethod
     def probabilities(Z: np.ndarray) -> np.ndarray:
-        """Softmax of the logits' feature rows; returns shape (n + 1, m)
-        with row 0 ones."""
+        """Softmax of the logits' feature rows: shape (n + 1, m), row 0 ones."""
         Z = np.asarray(Z, dtype=np.float64)
         P = np.empty(Z.shape)
         P[0] = 1.0
@@ -217,17 +235,19 @@ class SoftmaxCrossEntropy(Loss):
 
 
 class BinaryCrossEntropy(Loss):
-    """Sigmoid and binary cross-entropy fused, on the logits z of a
-    one-output network (its last layer is Linear, no Sigmoid after it).
+    """Sigmoid and binary cross-entropy fused, on the logit z of a one-output
+    network (its last layer is Linear, with no Sigmoid after it).
 
-    J = -(1/m) sum_i [y_i log sigmoid(z_i) + (1 - y_i) log(1 - sigmoid(z_i))]
-      = (1/m) sum_i softplus(z_i) - y_i z_i,
-    computed as max(z, 0) - y z + log1p(exp(-|z|)), which is finite and
-    exact at z = +-1000; dJ/dz = (sigmoid(z) - y) / m.
-    PyTorch: ``nn.BCEWithLogitsLoss()``. Targets: 0/1 labels of shape (m,)
-    or augmented (2, m) with row 1 in [0, 1]. ``probabilities(Z)`` gives
-    P(class 1). Shapes: Z, Y, dJ/dZ all (2, m). Proved in
-    ``book/07_losses.ipynb``.
+    Derived and proved in chapter 7 (``book/07_losses.ipynb``).
+
+    Notes
+    -----
+    J = -(1/m) sum_i [y_i log sigmoid(z_i) + (1 - y_i) log(1 - sigmoid(z_i))],
+    computed as max(z, 0) - y z + log1p(exp(-abs(z))), finite and exact at
+    z = 1000 and -1000; dJ/dz = (sigmoid(z) - y) / m. PyTorch:
+    ``nn.BCEWithLogitsLoss()``. Targets: 0/1 labels of shape (m,), or
+    augmented (2, m) with row 1 in [0, 1]. Shapes: Z, Y and dJ/dZ are all
+    (2, m). ``probabilities(Z)`` gives P(class 1).
     """
 
     targets = "binary"
@@ -260,8 +280,7 @@ class BinaryCrossEntropy(Loss):
 
     @staticmethod
     def probabilities(Z: np.ndarray) -> np.ndarray:
-        """sigmoid of row 1 of the logits: shape (2, m), row 0 ones, row 1
-        the probability of class 1."""
+        """Sigmoid of row 1 of the logits: shape (2, m), row 0 ones, row 1 P(1)."""
         Z = np.asarray(Z, dtype=np.float64)
         P = np.ones(Z.shape)
         P[1:] = sigmoid(Z[1:])

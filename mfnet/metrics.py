@@ -45,7 +45,20 @@ def _labels(name: str, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
 def accuracy(y_true, y_pred) -> float:
     """Fraction of samples whose predicted class is the true class.
 
-    y_true, y_pred : class labels of shape (m,).
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Class labels of shape (m,), whole numbers.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For arrays that are not 1-D labels of equal length (the message says
+        how to get labels from network outputs).
     """
     y_true, y_pred = _labels("accuracy", y_true, y_pred)
     return float(np.mean(y_true == y_pred))
@@ -53,10 +66,25 @@ def accuracy(y_true, y_pred) -> float:
 
 def confusion_matrix(y_true, y_pred,
                      n_classes: int | None = None) -> np.ndarray:
-    """C[i, j] = number of samples of true class i predicted as class j.
+    """C[i, j] = the number of samples of true class i predicted as class j.
 
-    y_true, y_pred : class labels of shape (m,). Returns shape (n, n),
-    int64, with n = n_classes or the largest label + 1.
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Class labels of shape (m,).
+    n_classes : int, optional
+        n; by default the largest label + 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, n), int64.
+
+    Raises
+    ------
+    ValueError
+        For arrays that are not 1-D labels of equal length, or labels
+        outside 0, ..., n - 1.
     """
     y_true, y_pred = _labels("confusion_matrix", y_true, y_pred)
     y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
@@ -72,12 +100,29 @@ def confusion_matrix(y_true, y_pred,
 def precision_recall_f1(y_true, y_pred, average: str = "macro",
                         n_classes: int | None = None
                         ) -> tuple[float, float, float]:
-    """Precision, recall and F1 over one-vs-rest problems, one per class.
+    """Precision, recall and F1 over the one-vs-rest problems, one per class.
 
-    average="micro" pools true/false positives and false negatives of all
-    classes (for single-label data all three then equal the accuracy);
-    average="macro" averages the per-class values (a class never predicted
-    has precision 0).
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Class labels of shape (m,).
+    average : {"macro", "micro"}, optional
+        "micro" pools the true and false positives and false negatives of all
+        classes (for single-label data all three then equal the accuracy);
+        "macro" (the default) averages the per-class values (a class never
+        predicted has precision 0).
+    n_classes : int, optional
+        By default the largest label + 1.
+
+    Returns
+    -------
+    tuple of float
+        (precision, recall, f1).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``average`` or arrays that are not labels.
     """
     C = confusion_matrix(y_true, y_pred, n_classes)
     tp = np.diag(C).astype(np.float64)
@@ -100,13 +145,21 @@ def precision_recall_f1(y_true, y_pred, average: str = "macro",
 
 def one_vs_rest_accuracy(y_true, y_pred,
                          n_classes: int | None = None) -> float:
-    """(TP + TN) / (TP + TN + FP + FN) pooled over the n one-vs-rest
-    problems (n classes).
+    """(TP + TN) / (TP + TN + FP + FN) pooled over the n one-vs-rest problems.
 
-    A correct sample is a TP in its class's problem and a TN in the other
-    n - 1; a wrong one is an FN and an FP and a TN in the other n - 2. So
-    this is 1 - 2 (1 - accuracy) / n: with ten classes it looks high even
-    for a poor classifier.
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Class labels of shape (m,).
+    n_classes : int, optional
+        n; by default the largest label + 1.
+
+    Returns
+    -------
+    float
+        Equal to 1 - 2 (1 - accuracy) / n: with ten classes it looks high
+        even for a poor classifier (chapter 12,
+        ``book/12_classification_mnist.ipynb``).
     """
     C = confusion_matrix(y_true, y_pred, n_classes)
     k, m = C.shape[0], C.sum()
@@ -117,20 +170,53 @@ def one_vs_rest_accuracy(y_true, y_pred,
 
 
 def mse(y_true, y_pred) -> float:
-    """Mean of the squared errors over all entries (PyTorch's MSELoss
-    convention); arrays of equal shape."""
+    """Mean of the squared errors over all entries (PyTorch's MSELoss).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Arrays of equal shape, samples as rows.
+
+    Returns
+    -------
+    float
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean((np.asarray(y_pred, float) - y_true) ** 2))
 
 
 def rmse(y_true, y_pred) -> float:
-    """Square root of `mse`, in the units of the target."""
+    """Square root of `mse`, in the units of the target.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Arrays of equal shape, samples as rows.
+
+    Returns
+    -------
+    float
+    """
     return float(np.sqrt(mse(y_true, y_pred)))
 
 
 def r2(y_true, y_pred) -> float:
-    """Coefficient of determination 1 - SS_res / SS_tot (over all
-    entries); arrays of equal shape."""
+    """Coefficient of determination 1 - SS_res / SS_tot over all entries.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Arrays of equal shape, samples as rows.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If y_true is constant (R^2 is then undefined).
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = np.asarray(y_true, dtype=np.float64)
     ss_res = np.sum((y_true - y_pred) ** 2)

@@ -15,17 +15,32 @@ __all__ = ["Sequential", "mlp"]
 
 
 class Sequential(Layer):
-    """Layers in order: forward runs them first to last, backward last to
-    first.
+    """Layers in order: forward runs them first to last, backward last to first.
 
-    Shapes: forward(A) takes (n_0 + 1, m), checks that row 0 of A is the
-    bias row of ones (so does ``model(A)``), and returns the last layer's
-    output (n_L + 1, m). backward(dA) takes dJ/d(output), shape
+    Introduced in chapter 2 (``book/02_signal_flow.ipynb``), code in chapter
+    5 (``book/05_layers.ipynb``).
+
+    Parameters
+    ----------
+    *layers : Layer
+        At least one mfnet layer. Each layer's ``name`` is set to its
+        position, so an error says which layer failed.
+
+    Raises
+    ------
+    ValueError
+        If no layer is given.
+    TypeError
+        If an argument is not an mfnet layer.
+
+    Notes
+    -----
+    ``forward(A)`` (or ``model(A)``) takes A of shape (n_0 + 1, m), checks
+    that row 0 is the bias row of ones, and returns the last layer's output,
+    shape (n_L + 1, m). ``backward(dA)`` takes dJ/d(output), shape
     (n_L + 1, m), and leaves dW in every Linear layer; it returns None, or
-    with ``input_grad=True`` also computes and returns dJ/dA^[0], shape
-    (n_0 + 1, m), which training never needs. Each layer's ``name`` is set
-    to its position, so shape errors say which layer failed. Introduced in
-    ``book/02_signal_flow.ipynb``, its code in ``book/05_layers.ipynb``.
+    with ``input_grad=True`` also dJ/dA^[0], shape (n_0 + 1, m), which
+    training never needs.
     """
 
     def __init__(self, *layers: Layer) -> None:
@@ -83,19 +98,35 @@ _ACTIVATIONS = {"identity": activations.Identity, "relu": activations.ReLU,
 
 def mlp(sizes: list[int], activation: str = "tanh", output: str | None = None,
         rng: np.random.Generator | int | None = 0) -> Sequential:
-    """A fully-connected network ``Linear, g, Linear, g, ..., Linear[,
-    output]``.
+    """A fully-connected network: Linear, g, Linear, g, ..., Linear[, output].
 
-    sizes : [n_0, n_1, ..., n_L] feature counts without the bias (ints
-        >= 1), e.g. [784, 32, 16, 10].
-    activation : hidden activation, one of identity, relu, sigmoid, tanh.
-    output : optional activation after the last Linear ("softmax",
-        "sigmoid", ...); None leaves logits (use with
-        `mfnet.SoftmaxCrossEntropy`, `mfnet.BinaryCrossEntropy` or MSE).
-    rng : seed (default 0, as in `mfnet.fit`; None draws fresh entropy) or
-        Generator; every Linear draws from it in order, He init for layers
-        feeding ReLU, Glorot otherwise (``book/09_training.ipynb``).
-    Returns a `Sequential` taking (n_0 + 1, m) to (n_L + 1, m).
+    Parameters
+    ----------
+    sizes : list of int
+        [n_0, n_1, ..., n_L], the feature counts without the bias (each at
+        least 1), e.g. [784, 32, 16, 10].
+    activation : {"tanh", "relu", "sigmoid", "identity"}, optional
+        The hidden activation (default "tanh").
+    output : str, optional
+        An activation after the last Linear ("softmax", "sigmoid", ...).
+        None (the default) leaves logits, for `mfnet.SoftmaxCrossEntropy`,
+        `mfnet.BinaryCrossEntropy` or `mfnet.MSE`.
+    rng : int, numpy.random.Generator or None, optional
+        Seed (default 0, as in `mfnet.fit`; None draws fresh entropy) or
+        generator. Every Linear draws from it in order: He initialisation for
+        layers feeding ReLU, Glorot otherwise (chapter 9,
+        ``book/09_training.ipynb``).
+
+    Returns
+    -------
+    Sequential
+        Taking (n_0 + 1, m) to (n_L + 1, m).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For sizes that are not a list of at least two positive ints, or an
+        unknown activation name.
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
         raise TypeError(f"mlp: sizes must be a list of ints, got {sizes!r}")

@@ -62,13 +62,25 @@ def bias_row_checked(A, name: str = "X", finite: bool = True) -> np.ndarray:
 def augment(X) -> np.ndarray:
     """Turn samples-as-rows data into mfnet's layout.
 
-    X : shape (m, n) -- m samples, n features (a 1-D array of length m is
-        read as m samples of one feature).
-    Returns A : shape (n + 1, m), float64, row 0 all ones, ``A[1:] = X.T``.
-        A is stored column by column (numpy's order="F"), so that each sample
-        is
-        contiguous in memory and a mini-batch of columns ``A[:, idx]`` is a
-        fast copy.
+    Derived in chapter 2 (``book/02_signal_flow.ipynb``).
+
+    Parameters
+    ----------
+    X : array_like
+        Shape (m, n): m samples, n features. A 1-D array of length m is read
+        as m samples of one feature.
+
+    Returns
+    -------
+    numpy.ndarray
+        A, shape (n + 1, m), float64: row 0 all ones, ``A[1:] = X.T``. It is
+        stored column by column (order "F"), so each sample is contiguous
+        and a mini-batch of columns is a fast copy.
+
+    Raises
+    ------
+    ValueError
+        If X is not 1-D or 2-D, or is empty.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
@@ -85,7 +97,20 @@ def augment(X) -> np.ndarray:
 def strip(A) -> np.ndarray:
     """Inverse of `augment`: drop the bias row and transpose.
 
-    A : shape (n + 1, m).  Returns X : shape (m, n).
+    Parameters
+    ----------
+    A : array_like
+        Shape (n + 1, m).
+
+    Returns
+    -------
+    numpy.ndarray
+        X, shape (m, n).
+
+    Raises
+    ------
+    ValueError
+        If A is not 2-D with at least two rows.
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] < 2:
@@ -97,8 +122,25 @@ def strip(A) -> np.ndarray:
 def one_hot(y, n_classes: int) -> np.ndarray:
     """Class labels to augmented one-hot targets.
 
-    y : shape (m,), integers in ``0 .. n_classes - 1``.
-    Returns Y : shape (n_classes + 1, m); row 0 ones, ``Y[1 + y[i], i] = 1``.
+    Derived in chapter 7 (``book/07_losses.ipynb``).
+
+    Parameters
+    ----------
+    y : array_like
+        Shape (m,), whole numbers in 0, ..., n_classes - 1.
+    n_classes : int
+        The number of classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        Y, shape (n_classes + 1, m): row 0 ones, ``Y[1 + y[i], i] = 1``.
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-1-D y, labels that are not whole numbers, or a
+        label out of range.
     """
     y = np.asarray(y)
     if y.ndim != 1:
@@ -127,15 +169,28 @@ def one_hot(y, n_classes: int) -> np.ndarray:
 
 
 def labels(A, threshold: float | None = None) -> np.ndarray:
-    """Predicted class of every sample.
+    """The predicted class of every sample (samples as columns).
 
-    A : shape (n + 1, m) (probabilities, logits or one-hot targets).
-    n >= 2 outputs: the argmax over the feature rows (give no threshold).
-    n = 1 output (binary classification): ``threshold`` is required, since
-    the output alone does not say what it is: 0.5 for probabilities (a
-    Sigmoid output), 0.0 for logits (`mfnet.BinaryCrossEntropy`); class 1
-    where ``A[1] > threshold``, else 0.
-    Returns shape (m,), int64 in ``0 .. n - 1`` (0 or 1 for one output).
+    Parameters
+    ----------
+    A : array_like
+        Shape (n + 1, m): probabilities, logits or one-hot targets.
+    threshold : float, optional
+        Only for one output (n = 1, binary classification), where it is
+        required: 0.5 for probabilities (a Sigmoid output), 0.0 for logits
+        (`mfnet.BinaryCrossEntropy`). Class 1 where ``A[1] > threshold``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (m,), int64: the argmax over the feature rows for n >= 2, 0 or
+        1 for one output.
+
+    Raises
+    ------
+    ValueError
+        If A is not augmented (row 0 ones), or a threshold is missing for
+        one output or given for several.
     """
     A = np.asarray(A)
     if A.ndim != 2 or A.shape[0] < 2:

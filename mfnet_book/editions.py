@@ -6,8 +6,9 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
   ``download-buttons`` group) gets one link per entry of the config value
   ``mfnet_downloads``: a list of ``{"file": ..., "text": ..., "tooltip": ...}``
   with ``file`` relative to the root of the built site (e.g. the PDF of the
-  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there). A file that
-  is not there when the pages are written is not linked.
+  whole book, ``mfnet-book.pdf``, which ``dev.py pdf`` copies there). Every
+  edition is linked, built yet or not, so that the order of the builds does not
+  matter.
 * **Student edition.** With ``mfnet_student = True`` every solution is left out
   of the pages: sphinx-exercise's ``solution`` directives and the gated
   ``solution-start``/``solution-end`` pairs *with* the code cells between them
@@ -150,8 +151,140 @@ class WrapLongTablesForLatex(SphinxPostTransform):
             table["classes"].append("colwidths-given")
 
 
+class SolutionsAtChapterEnd(SphinxPostTransform):
+    """PDF: the solutions of a chapter move to a section of their own at its end.
+
+    On paper there is no dropdown to hide a solution, so, as in a printed
+    textbook, each exercise says on which page its solution is, and each
+    solution on which page its exercise is. Online nothing changes.
+    """
+
+    default_priority = 703  # after sphinx-exercise and the transforms above
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from sphinx import addnodes
+        from sphinx_exercise.nodes import solution_node
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for chapter in list(self.document.findall(addnodes.start_of_file)):
+            mine = list(_own(chapter, solution_node))
+            top = next((c for c in chapter.children if isinstance(c, nodes.section)), None)
+            if not mine or top is None:
+                continue
+            docname = chapter.get("docname", "")
+            section = nodes.section(ids=[f"mfnet-solutions-{docname.replace('/', '-')}"])
+            section += nodes.title("", "Solutions")
+            for solution, parent in mine:
+                label = solution.get("label", "")
+                where = registry.get(label, {}).get("docname", docname)
+                exercise = solution.get("target_label", "")
+                parent.children[parent.children.index(solution)] = nodes.raw(
+                    "", "\\par\\noindent\\emph{Solution on page~\\pageref{%s:%s}.}\\par\n"
+                    % (where, label), format="latex")
+                back = nodes.raw("", "\\noindent\\emph{Exercise on page~"
+                                 "\\pageref{exercise:%s}.}\\par\n" % exercise, format="latex")
+                title = next((i for i, c in enumerate(solution.children)
+                              if isinstance(c, nodes.title)), -1)
+                solution.insert(title + 1, back)
+                section += solution
+            top += section
+
+
+def _own(chapter, kind):
+    """The KIND nodes of one included document (a ``start_of_file`` node of the
+    LaTeX builder's single tree), not those of the documents nested in it (a
+    part includes its chapters). Walks the children: the ``parent`` links of
+    the assembled tree are not all up to date."""
+    from sphinx import addnodes
+    stack = [(child, chapter) for child in reversed(chapter.children)]
+    while stack:
+        node, parent = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            continue
+        if isinstance(node, kind):
+            yield node, parent
+            continue
+        stack.extend((child, node) for child in reversed(getattr(node, "children", [])))
+
+
+class ReferencesForPrint(SphinxPostTransform):
+    """PDF: references say what they point at, as a printed book does.
+
+    A reference to a chapter prints "Chapter 5" (the online title means
+    nothing on paper without its number); one to an unnumbered page (the
+    notation, the API reference) keeps its title and adds its page; a
+    numbered reference to a figure, a table or an equation adds "on page N"
+    when the target is not on the same or the facing page (varioref).
+    """
+
+    default_priority = 704
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        from sphinx import addnodes
+        numbers = getattr(self.env, "toc_secnumbers", {})
+        for ref in list(self.document.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            if not uri.startswith("%") or not any(
+                    "doc" in c.get("classes", []) for c in ref.findall(nodes.inline)):
+                continue
+            docname = uri[1:].split("#", 1)[0]
+            number = numbers.get(docname, {}).get("")
+            if number:
+                ref.children = []
+                ref += nodes.Text(f"Chapter {'.'.join(map(str, number))}")
+            else:
+                ref.parent.insert(ref.parent.index(ref) + 1, nodes.raw(
+                    "", "~(page~\\pageref{%s::doc})" % docname, format="latex"))
+        from sphinx_exercise.nodes import exercise_latex_number_reference
+        for ref in list(self.document.findall(addnodes.number_reference)):
+            uri = ref.get("refuri", "")
+            if isinstance(ref, exercise_latex_number_reference):
+                target = f"exercise:{ref.get('refid', '')}"
+            elif uri.startswith("%") and "#" in uri:
+                target = uri[1:].replace("#", ":", 1)
+            else:
+                continue
+            ref.parent.insert(ref.parent.index(ref) + 1, nodes.raw(
+                    "", "\\vpageref[]{%s}" % target, format="latex"))
+
+
+class IndexOfTermsForLatex(SphinxPostTransform):
+    """PDF: an index of the main terms (config ``mfnet_index_terms``).
+
+    Each term is indexed where each chapter first uses it, in a paragraph of
+    prose (not in code or mathematics), so the index at the back of the book
+    says in which chapters a term is used and where it is introduced.
+    """
+
+    default_priority = 705
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        import re
+        from sphinx import addnodes
+        terms = [(term, re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.I))
+                 for term in self.config.mfnet_index_terms or []]
+        for chapter in self.document.findall(addnodes.start_of_file):
+            paragraphs = [p for p, _ in _own(chapter, nodes.paragraph)]
+            for term, pattern in terms:
+                for paragraph in paragraphs:
+                    if pattern.search(paragraph.astext()):
+                        key = term[0].upper() + term[1:] if term.islower() else term
+                        paragraph += nodes.raw("", "\\index{%s}" % key, format="latex")
+                        break
+
+
 def add_download_links(app, pagename, templatename, context, doctree) -> None:
-    """Append the editions (PDF, exercise notebooks, ...) to the download dropdown."""
+    """Append the editions (PDF, student edition, offline archive, ...) to the
+    download dropdown of every page.
+
+    The links are written whether or not the edition is built yet: the site is
+    published with all of them (the Pages workflow and ``.ci/run`` build them
+    all), and a menu must not depend on the order of ``dev.py pdf`` and
+    ``dev.py book``. ``tests/test_links.py`` accepts these files as not yet
+    built; ``tests/test_editions.py`` checks each one once it is.
+    """
     downloads = app.config.mfnet_downloads or []
     if not downloads:
         return
@@ -159,13 +292,9 @@ def add_download_links(app, pagename, templatename, context, doctree) -> None:
         if group.get("label") != "download-buttons":
             continue
         for item in downloads:
-            # Only files that are there: build the edition first (dev.py pdf before
-            # dev.py book, as .ci/run does), or the page links nothing.
-            if not (Path(app.outdir) / item["file"]).exists():
-                if pagename == app.config.root_doc:
-                    logger.info(f"[mfnet] {item['file']} is not in {app.outdir}: the download "
-                                "menus do not link it (build that edition first)")
-                continue
+            if pagename == app.config.root_doc and not (Path(app.outdir) / item["file"]).exists():
+                logger.info(f"[mfnet] {item['file']} is not built yet: the menus link it all "
+                            "the same (python3 dev.py editions builds it)")
             group["buttons"].append({
                 "type": "link",
                 "url": context["pathto"](item["file"], 1),
@@ -208,10 +337,14 @@ def _remember_secnum_depth(app, config) -> None:
 def setup(app):
     app.add_config_value("mfnet_student", False, "env")
     app.add_config_value("mfnet_downloads", [], "html")
+    app.add_config_value("mfnet_index_terms", [], "env")
     app.add_transform(RemoveSolutions)
     app.add_post_transform(ExerciseNumrefForLatex)
     app.add_post_transform(UnnumberedPartsForLatex)
     app.add_post_transform(WrapLongTablesForLatex)
+    app.add_post_transform(SolutionsAtChapterEnd)
+    app.add_post_transform(ReferencesForPrint)
+    app.add_post_transform(IndexOfTermsForLatex)
     app.connect("config-inited", _remember_secnum_depth)
     # After sphinx-jupyterbook-latex's own builder-inited (priority 500).
     app.connect("builder-inited", _exercise_numbers_as_online, priority=600)

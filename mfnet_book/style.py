@@ -36,17 +36,23 @@ RC = {
     "lines.linewidth": 2.0,
     "image.cmap": "viridis",
     "svg.hashsalt": "mfnet-book",
+    # Fonts embedded as TrueType in the PDF figures: text stays text.
+    "pdf.fonttype": 42,
 }
 
 
 def use_book_style() -> None:
-    """Apply the book's rcParams and make inline figures 2x PNGs (call once per notebook)."""
+    """Apply the book's rcParams; inline figures become 2x PNGs, with a vector
+    PDF copy for the PDF edition (call once per notebook)."""
     mpl.rcParams.update(RC)
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # outside Jupyter: nothing to configure
         return
-    set_matplotlib_formats("retina")
+    # 2x PNG for the pages, and a PDF (vector) copy that the PDF edition
+    # prints instead (_config.yml: nb_mime_priority_overrides); without a
+    # creation date, so that executing a notebook again stores the same bytes.
+    set_matplotlib_formats("retina", "pdf", metadata={"CreationDate": None})
     # matplotlib-inline resets some rcParams when its backend loads; apply ours again.
     mpl.rcParams.update(RC)
 

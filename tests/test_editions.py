@@ -103,9 +103,9 @@ def stale(target: Path) -> bool:
     return max(p.stat().st_mtime for p in sources()) > target.stat().st_mtime
 
 
-def build(command: str) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "dev.py"), command], cwd=ROOT,
-                            capture_output=True, text=True)
+def build(command: str, *options: str) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "dev.py"), command, *options],
+                            cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, (
         f"`python3 dev.py {command}` failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
 
@@ -305,6 +305,93 @@ def test_pdf_shows_exercises_and_solutions_with_the_online_numbers(pdf):
             if solutions(nb):
                 assert squash(f"Solution to Exercise {number}.").lower() in body, (
                     f"{doc}: its solutions are not in the PDF")
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of every page of a PDF (pdftotext's form feeds split them)."""
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def page_offset(pages: list[str]) -> int:
+    """PDF page index minus printed page number in the main matter (the front
+    matter is numbered apart): read off the pages whose footer is the number."""
+    offsets = set()
+    for index, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines and lines[-1].isdigit() and index > 10:
+            offsets.add(index - int(lines[-1]))
+    assert len(offsets) == 1, f"page numbers do not follow the pages: offsets {offsets}"
+    return offsets.pop()
+
+
+def test_pdf_title_page_names_edition_date_commit_address_and_licences(pdf):
+    title = squash(pdf_pages(PDF)[0]).lower()
+    for needed in ("backpropagation from scratch", "complete edition", "built on",
+                   "from commit", "mfnet-book.github.io/mfnet-book", "cc-by-4.0", "mit"):
+        assert squash(needed) in title, f"the title page does not say {needed!r}: {title[:400]}"
+
+
+def test_pdf_solutions_sit_at_the_end_of_their_chapter_with_page_references(pdf):
+    """Each exercise with a solution points to it ("Solution on page N"), and the
+    solution back ("Exercise on page N"); the solutions come after the exercises."""
+    pages = pdf_pages(PDF)
+    offset = page_offset(pages)
+    on_page = {}
+    for number, page in enumerate(pages, start=1):
+        for kind, target in re.findall(r"(Solution|Exercise) on page (\d+)\.", page):
+            on_page.setdefault(kind, []).append((number, int(target) + offset))
+    n_solutions = sum(len(solutions(read_doc(doc)[1] or {"cells": []}))
+                      for doc in toc_files() if read_doc(doc)[1] is not None)
+    assert n_solutions > 0
+    assert len(on_page.get("Solution", [])) == len(on_page.get("Exercise", [])) >= n_solutions
+    for here, there in on_page["Solution"]:
+        assert there >= here, f"page {here} points forward to its solution, not to page {there}"
+        # (the label sits just before its box, which may start the next page)
+        assert "solutiontoexercise" in squash("".join(pages[there - 1:there + 1])).lower(), (
+            here, there)
+    for here, there in on_page["Exercise"]:
+        assert there <= here, f"the solution on page {here} points back, not to page {there}"
+        assert "exercise" in squash("".join(pages[there - 1:there + 1])).lower(), (here, there)
+
+
+def test_pdf_references_name_chapters_and_pages(pdf):
+    text = squash(pdf["text"])
+    # The landing page's figure caption cites chapter 4 with {doc}; the PDF says so.
+    assert re.search(r"transposedweights\(chapter4\)", text, re.I), (
+        "a {doc} reference to a chapter does not print 'Chapter N' in the PDF")
+    assert re.search(r"fig\.\d+\.\d+on(?:page\d+|the(?:next|previous|facing)page)",
+                     text, re.I), "no figure reference with its page"
+
+
+def test_pdf_has_an_index_of_the_main_terms(pdf):
+    pages = pdf_pages(PDF)
+    index = [p for p in pages[-12:] if re.search(r"^\s*Index\s*$", p, re.M | re.I)]
+    assert index, "no index at the end of the PDF"
+    words = squash(" ".join(pages[pages.index(index[0]):])).lower()
+    for term in ("backpropagation", "learning rate", "softmax", "jacobian"):
+        assert squash(term) in words, f"the index lacks {term!r}"
+
+
+def test_pdf_has_no_nearly_empty_page(pdf):
+    """A page with almost no text and no picture is wasted paper; a blank page
+    (after the title page or the contents) carries no running head."""
+    pages = pdf_pages(PDF)
+    sparse = [n for n, page in enumerate(pages, start=1)
+              if 0 < len(page.split()) <= 4 and n > 2
+              and not re.match(r"\s*Part [IVX]+\s", page)]  # a part's title page
+    assert not sparse, f"pages with a running head and nothing else: {sparse[:10]}"
+
+
+def test_student_pdf_has_the_exercises_and_no_solution(pdf):
+    student = SITE / "mfnet-book-student.pdf"
+    if stale(student):
+        build("pdf", "--student")
+    text = squash(" ".join(pdf_pages(student))).lower()
+    assert "studentedition" in text[:2000]
+    assert "exercise2.1" in text
+    assert "solutiontoexercise" not in text and "solutiononpage" not in text
 
 
 # -- exercises and solutions in the sources -------------------------------------------------
@@ -520,22 +607,24 @@ def test_student_downloads_are_the_notebooks_without_solutions(student):
 
 
 # -- the full site's download menu ------------------------------------------------------------
-def test_every_page_download_menu_links_the_pdf():
+def test_every_page_download_menu_links_every_edition():
+    """Whatever order the editions and the site were built in (the menus do not
+    wait for a file to exist)."""
     pages = [SITE / f"{doc}.html" for doc in toc_files()]
     if not all(p.exists() for p in pages):
         skip_or_fail("the book is not built (python3 dev.py book)", REQUIRE_BUILT_BOOK,
                      "MFNET_REQUIRE_BUILT_BOOK")
-    if not PDF.exists():
-        skip_or_fail("no PDF beside the site (python3 dev.py pdf, before dev.py book)",
-                     REQUIRE_PDF, "MFNET_REQUIRE_PDF")
+    editions = {"mfnet-book.pdf": SITE / "mfnet-book.pdf",
+                "student/index.html": SITE / "student" / "index.html",
+                "mfnet-book-offline.zip": SITE / "mfnet-book-offline.zip"}
     for page in pages:
         text = page.read_text(encoding="utf-8")
         menu = re.search(r'<div[^>]*dropdown-download-buttons.*?</ul>', text, re.S)
         assert menu, f"{page.name}: no download menu"
-        links = re.findall(r'href="([^"]*mfnet-book\.pdf)"', menu.group(0))
-        assert links, (f"{page.relative_to(SITE)}: the download menu does not link the PDF "
-                       "(the pages link only editions built before them: dev.py pdf, then book)")
-        assert (page.parent / links[0]).resolve() == PDF.resolve(), (page, links[0])
+        for name, target in editions.items():
+            links = re.findall(rf'href="([^"]*{re.escape(name)})"', menu.group(0))
+            assert links, f"{page.relative_to(SITE)}: the download menu does not link {name}"
+            assert (page.parent / links[0]).resolve() == target.resolve(), (page, links[0])
 
 
 # -- the offline archive --------------------------------------------------------------------

@@ -43,6 +43,16 @@ def parse(path: Path) -> _Links:
     return parser
 
 
+def unbuilt_editions() -> set[Path]:
+    """The editions every page's download menu links (``mfnet_downloads`` in
+    _config.yml), which are built by their own commands and may not be there
+    yet: the PDF on a machine without TeX Live, for one."""
+    import yaml
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    files = config["sphinx"]["config"].get("mfnet_downloads", [])
+    return {(HTML / item["file"]).resolve() for item in files}
+
+
 def built_pages() -> list[Path]:
     return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
 
@@ -66,6 +76,8 @@ def test_internal_links_resolve():
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
+                if target in unbuilt_editions():
+                    continue  # linked before it is built; test_editions.py checks it
                 broken.append(f"{where} (no such file)")
                 continue
             fragment = unquote(parts.fragment)
