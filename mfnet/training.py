@@ -11,6 +11,8 @@ import numpy as np
 
 from .activations import Identity, Sigmoid, Softmax, sigmoid, softmax
 from .checks import whole_number
+from .guards import (callback_checked, check_parts, finite_data, flag,
+                     guarded, metric_dict, stops)
 from .init import make_rng
 from .linear import Linear
 from .losses import (BinaryCrossEntropy, CrossEntropy, Loss,
@@ -41,10 +43,10 @@ class History:
     seconds: list[float] = field(default_factory=list)
 
 
-def batches(m: int, batch_size: int,
-            rng: np.random.Generator) -> Iterator[np.ndarray]:
+def batches(m: int, batch_size: int, rng: np.random.Generator,
+            shuffle: bool = True) -> Iterator[np.ndarray]:
     """Column indices of one epoch's mini-batches: a fresh permutation of
-    range(m), cut in order.
+    range(m) (or range(m) itself when ``shuffle`` is False), cut in order.
 
     The last batch is smaller when batch_size does not divide m. `fit`
     makes one Generator from its seed and calls this once per epoch with
@@ -57,7 +59,7 @@ def batches(m: int, batch_size: int,
             "batches: rng must be a numpy Generator, made once and reused "
             f"every epoch (np.random.default_rng(seed)); got {rng!r}")
     batch_size = whole_number(batch_size, "batches: batch_size")
-    order = rng.permutation(m)
+    order = rng.permutation(m) if shuffle else np.arange(m)
     for start in range(0, m, batch_size):
         yield order[start:start + batch_size]
 
@@ -175,9 +177,10 @@ def _diverged(message: str, history: History) -> FloatingPointError:
 
 
 @np.errstate(under="ignore")  # tiny gradients may underflow to 0: harmless
+@guarded  # clear messages for Keras habits; a failed call changes nothing
 def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         batch_size: int = 32, rng: np.random.Generator | int | None = 0,
-        validation: tuple | None = None,
+        shuffle: bool = True, validation: tuple | None = None,
         metrics: dict[str, Callable] | None = None,
         callback: Callable[[int, History], bool | None] | None = None,
         verbose: bool | int = False) -> History:
@@ -191,6 +194,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     epochs, batch_size : ints >= 1.
     rng : seed (default 0, as in `mfnet.mlp`) or Generator for the batch
         order (reshuffled every epoch).
+    shuffle : False takes the batches in the data's own order (columns
+        0 .. batch_size - 1 first), every epoch, as Keras's
+        ``shuffle=False``; rng is then not used.
     validation : optional (X_val, Y_val), evaluated after each epoch.
     metrics : optional {name: f(y_true, y_pred)}, called after each epoch
         on the training data (History.metrics) and on the validation data
@@ -198,7 +204,8 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         losses (so ``{"acc": mfnet.accuracy}`` works) and samples-as-rows
         values (m,) or (m, n) for MSE (``{"rmse": mfnet.rmse}``).
     callback : optional f(epoch, history) after each epoch; returning
-        False stops training there (early stopping).
+        False (or numpy's ``np.False_``) stops training there (early
+        stopping), None or True goes on, anything else raises TypeError.
     verbose : True prints one line per epoch (loss, metrics, elapsed
         time), overwritten in place on a terminal and in Jupyter; an int
         k prints every k-th epoch.
@@ -207,25 +214,24 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     FloatingPointError that names the epoch and the batch, before any step
     is taken with it; so do non-finite weights after an epoch. The error's
     ``history`` attribute holds the History of the completed epochs.
+    Any other error (bad data or arguments, a failing metric or callback)
+    restores the weights and the optimiser's state of before the call.
+    Keras's and scikit-learn's habits (loss="mse", metrics=["accuracy"],
+    fit(X, y) order, validation_data=...) raise a TypeError saying what to
+    write instead.
     """
     epochs = whole_number(epochs, "fit: epochs")
     batch_size = whole_number(batch_size, "fit: batch_size")
     every = whole_number(int(verbose), "fit: verbose", 0)
-    metrics = dict(metrics or {})
-    for name, metric in metrics.items():
-        if not callable(metric):
-            raise TypeError(f"fit: metrics[{name!r}] is {metric!r}, not a "
-                            "function f(y_true, y_pred)")
-    layers = getattr(model, "linear_layers", [model])
-    if [id(x) for x in getattr(optimizer, "layers", layers)] != \
-            [id(x) for x in layers]:
-        raise ValueError("fit: the optimizer updates the layers of another "
-                         "model; build it from this one, e.g. "
-                         "mfnet.SGD(model, lr=...)")
-    # NaN or infinity in X or Y is looked for only if the loss becomes
-    # non-finite: a full pass over the data costs as much as a tenth of an
-    # epoch.
+    shuffle = flag(shuffle, "fit: shuffle")
+    metrics = metric_dict(metrics)
+    callback = callback_checked(callback)
+    layers = check_parts(model, loss, optimizer)
+    # X is searched for NaN or infinity only if the loss or the weights
+    # become non-finite (a pass over the data costs up to a tenth of an
+    # epoch); the failed call then restores the model (see `guarded`).
     X, Y = prepare(model, X, Y, loss, finite=False)
+    finite_data(Y=Y)
     _check_pairing(model, loss)
     # Each sample contiguous (column-major; no copy when X already is, as
     # mfnet.augment returns it): a mini-batch X[:, idx] copies whole columns.
@@ -234,7 +240,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise TypeError("fit: validation must be a pair (X_val, Y_val)")
         Xv, Yv = prepare(model, *validation, loss, name="validation ")
-    gen = make_rng(rng)
+    gen = make_rng(rng, "fit: rng")
     m = X.shape[1]
     history = History()
     # overwrite the line on a terminal and in Jupyter (ipykernel's stream)
@@ -244,18 +250,18 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     forward = getattr(model, "_run", model.forward)  # X is checked already
     for epoch in range(1, epochs + 1):
         total = 0.0
-        for b, idx in enumerate(batches(m, batch_size, gen), start=1):
+        for b, idx in enumerate(batches(m, batch_size, gen, shuffle),
+                                start=1):
             J = loss.forward(forward(X[:, idx]), Y[:, idx])
             if not math.isfinite(J):
-                for name, data in (("X", X), ("Y", Y)):
-                    as_tensor(data[:, idx], f"{name} (the samples of epoch "
-                              f"{epoch}, batch {b})")
+                finite_data(X=X)  # bad data, or else divergence:
                 raise _diverged(f"the loss became {J} at epoch {epoch}, "
                                 f"batch {b}", history)
             model.backward(loss.backward(), input_grad=False)
             optimizer.step()
             total += J * len(idx)
         if not all(np.isfinite(layer._W).all() for layer in layers):
+            finite_data(X=X)
             raise _diverged(f"the weights became NaN or infinite in epoch "
                             f"{epoch}", history)
         history.loss.append(total / m)
@@ -271,11 +277,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                 for k, v in found.items():
                     history.val_metrics.setdefault(k, []).append(v)
         history.seconds.append(time.perf_counter() - start)
-        stop = None if callback is None else callback(epoch, history)
-        if stop not in (None, True, False):
-            raise TypeError("fit: the callback returns None or True to go "
-                            f"on, False to stop; it returned {stop!r}")
-        stop = stop is False
+        stop = callback is not None and stops(callback(epoch, history))
         if every and (epoch % every == 0 or epoch == epochs or stop):
             line = _progress(epoch, epochs, history)
             print("\r" + line.ljust(79) if in_place else line, end="",
