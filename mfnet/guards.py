@@ -20,7 +20,7 @@ from .linear import Linear
 from .losses import Loss
 
 __all__ = ["guarded", "check_parts", "metric_dict", "stops", "flag",
-           "callback_checked", "finite_data"]
+           "callback_checked", "finite_data", "check_layout"]
 
 _LOSS_NAMES = {
     "categorical_crossentropy": "mfnet.SoftmaxCrossEntropy() on a model "
@@ -307,3 +307,53 @@ def finite_data(**arrays) -> None:
             f"{name}[{row}, {col}] = {data[row, col]}: row {row} of sample "
             f"{col}); clean or impute the data first. fit left the model "
             "unchanged.")
+
+
+def check_layout(model, X: np.ndarray, Y, loss=None, name: str = "") -> None:
+    """Raise a ValueError saying what happened when X does not have the
+    rows the model takes (transposed, augmented twice), when 2-D targets
+    Y hold samples as rows, or when BinaryCrossEntropy's targets leave
+    [0, 1]; called by `mfnet.training.prepare` after its own checks.
+
+    Parameters
+    ----------
+    model : Sequential or Linear
+    X : numpy.ndarray
+        (n_0 + 1, m), row 0 checked already.
+    Y : numpy.ndarray or None
+        Targets as given (1-D or 2-D).
+    loss : Loss, optional
+    name : str, optional
+        Prefix of the messages, e.g. ``"validation "``.
+    """
+    layers = [model] if isinstance(model, Linear) else list(
+        getattr(model, "linear_layers", None) or [])
+    if layers:
+        n0 = layers[0].in_features
+        if X.shape[0] != n0 + 1:
+            hint = ""
+            if X.shape[1] == n0 + 1 and (X[1:, 0] == 1).all():
+                hint = (" It looks like mfnet.augment applied to data that "
+                        "was augmented already: augment the samples-as-rows "
+                        "data once.")
+            elif X.shape[1] == n0 + 1:
+                hint = (" It looks transposed (samples as rows): mfnet "
+                        "keeps samples as columns.")
+            raise ValueError(
+                f"{name}X: the model takes {n0} features, so {name}X needs "
+                f"shape ({n0 + 1}, m): the bias row and {n0} feature rows, "
+                f"samples as columns; got shape {X.shape}.{hint}")
+    if Y is None or np.ndim(Y) != 2:
+        return
+    m = X.shape[1]
+    if np.shape(Y)[1] != m and np.shape(Y)[0] == m:
+        raise ValueError(
+            f"{name}Y: shape {np.shape(Y)} holds samples as rows, but mfnet "
+            f"keeps them as columns ({name}X has {m}); pass class labels of "
+            "shape (m,) or mfnet.augment(T) for targets T of shape (m, n)")
+    if getattr(loss, "targets", None) == "binary" and len(Y) == 2:
+        y = np.asarray(Y[1])
+        if not ((y >= 0) & (y <= 1)).all():
+            raise ValueError(f"{name}Y (BinaryCrossEntropy): targets must "
+                             f"lie in [0, 1], got values from {y.min()} to "
+                             f"{y.max()}")

@@ -11,8 +11,8 @@ import numpy as np
 
 from .activations import Identity, Sigmoid, Softmax, sigmoid, softmax
 from .checks import whole_number
-from .guards import (callback_checked, check_parts, finite_data, flag,
-                     guarded, metric_dict, stops)
+from .guards import (callback_checked, check_layout, check_parts,
+                     finite_data, flag, guarded, metric_dict, stops)
 from .init import make_rng
 from .linear import Linear
 from .losses import (BinaryCrossEntropy, CrossEntropy, Loss,
@@ -84,6 +84,7 @@ def prepare(model, X, Y=None, loss: Loss | None = None, name: str = "",
     are wrong.
     """
     X = bias_row_checked(as_tensor(X, f"{name}X", finite), f"{name}X", False)
+    check_layout(model, X, Y, loss, name)
     if Y is None:
         return X, None
     if np.ndim(Y) == 1:
