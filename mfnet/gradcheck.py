@@ -72,11 +72,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray,
         if mask is not None and not mask[i]:
             continue
         old = x[i]
-        x[i] = old + eps
-        fp = _number(f())
-        x[i] = old - eps
-        fm = _number(f())
-        x[i] = old
+        try:
+            x[i] = old + eps
+            fp = _number(f())
+            x[i] = old - eps
+            fm = _number(f())
+        finally:
+            x[i] = old  # restored even when f fails
         grad[i] = (fp - fm) / (2 * eps)
     return grad
 

@@ -19,7 +19,7 @@ import numpy as np
 from .linear import Linear
 from .losses import Loss
 
-__all__ = ["guarded", "check_parts", "metric_dict", "stops", "flag",
+__all__ = ["guarded", "check_loss", "check_parts", "metric_dict", "stops", "flag",
            "callback_checked", "finite_data", "check_layout"]
 
 _LOSS_NAMES = {
@@ -141,6 +141,34 @@ def _is_optimizer(x) -> bool:
     return callable(getattr(x, "step", None)) and hasattr(x, "layers")
 
 
+def check_loss(loss, caller: str, order: str = "") -> None:
+    """Raise a TypeError saying what to write when ``loss`` is a name (a
+    string), a loss class instead of an instance, or no mfnet loss at all.
+
+    Parameters
+    ----------
+    loss : object
+        What the caller got as its loss.
+    caller : str
+        Starts the message, e.g. ``"fit"``.
+    order : str, optional
+        Ends the message about a wrong type (the caller's argument order).
+    """
+    if isinstance(loss, str):
+        hint = _LOSS_NAMES.get(loss.lower(), "an mfnet loss object, e.g. "
+                               "mfnet.SoftmaxCrossEntropy() or mfnet.MSE()")
+        raise TypeError(f"{caller}: loss={loss!r} is a name; mfnet takes "
+                        f"the loss itself: write {hint}")
+    if isinstance(loss, type) and issubclass(loss, Loss):
+        raise TypeError(f"{caller}: loss={loss.__name__} is the class; "
+                        f"write mfnet.{loss.__name__}() (with parentheses)")
+    if not isinstance(loss, Loss):
+        shape = f" of shape {np.shape(loss)}" if np.ndim(loss) else ""
+        raise TypeError(f"{caller}: the loss (second argument) must be an "
+                        f"mfnet loss such as mfnet.SoftmaxCrossEntropy(), "
+                        f"got {type(loss).__name__}{shape}{order}")
+
+
 def check_parts(model, loss, optimizer) -> list[Linear]:
     """Raise a TypeError or ValueError saying what to write when loss or
     optimizer is not what fit needs; return the model's Linear layers.
@@ -166,20 +194,7 @@ def check_parts(model, loss, optimizer) -> list[Linear]:
             f"fit: loss and optimizer are swapped (got the loss "
             f"{type(optimizer).__name__}() third and the optimiser "
             f"{type(loss).__name__} second); the order is {_ORDER}")
-    if isinstance(loss, str):
-        hint = _LOSS_NAMES.get(loss.lower(), "an mfnet loss object, e.g. "
-                               "mfnet.SoftmaxCrossEntropy() or mfnet.MSE()")
-        raise TypeError(f"fit: loss={loss!r} is a name; mfnet takes the "
-                        f"loss itself: write {hint}")
-    if isinstance(loss, type) and issubclass(loss, Loss):
-        raise TypeError(f"fit: loss={loss.__name__} is the class; write "
-                        f"mfnet.{loss.__name__}() (with parentheses)")
-    if not isinstance(loss, Loss):
-        shape = f" of shape {np.shape(loss)}" if np.ndim(loss) else ""
-        raise TypeError(f"fit: the loss (second argument) must be an mfnet "
-                        f"loss such as mfnet.SoftmaxCrossEntropy(), got "
-                        f"{type(loss).__name__}{shape}; the order is "
-                        f"{_ORDER}")
+    check_loss(loss, "fit", f"; the order is {_ORDER}")
     if isinstance(optimizer, str):
         which = "Adam" if optimizer.lower() == "adam" else "SGD"
         raise TypeError(f"fit: optimizer={optimizer!r} is a name; mfnet "

@@ -11,8 +11,9 @@ import numpy as np
 
 from .activations import Identity, Sigmoid, Softmax, sigmoid, softmax
 from .checks import whole_number
-from .guards import (callback_checked, check_layout, check_parts,
-                     finite_data, flag, guarded, metric_dict, stops)
+from .guards import (callback_checked, check_layout, check_loss,
+                     check_parts, finite_data, flag, guarded, metric_dict,
+                     stops)
 from .init import make_rng
 from .linear import Linear
 from .losses import (BinaryCrossEntropy, CrossEntropy, Loss,
@@ -229,8 +230,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     callback = callback_checked(callback)
     layers = check_parts(model, loss, optimizer)
     # X is searched for NaN or infinity only if the loss or the weights
-    # become non-finite (a pass over the data costs up to a tenth of an
-    # epoch); the failed call then restores the model (see `guarded`).
+    # become non-finite (a pass over X costs about a tenth of an epoch of
+    # a small network, measured); the failed call then restores the model
+    # (see `guarded`).
     X, Y = prepare(model, X, Y, loss, finite=False)
     finite_data(Y=Y)
     _check_pairing(model, loss)
@@ -298,7 +300,14 @@ def predict(model, X) -> np.ndarray:
 
 
 def evaluate(model, loss: Loss, X, Y) -> float:
-    """The loss of the model on (X, Y), as a float (targets as in fit)."""
+    """The loss of the model on (X, Y), as a float (targets as in fit).
+
+    Raises TypeError for a loss given by name or in the wrong place (the
+    order is evaluate(model, loss, X, Y)) and ValueError for bad data, as
+    `fit` does.
+    """
+    check_loss(loss, "evaluate", "; the order is evaluate(model, loss, X, "
+               "Y)")
     X, Y = prepare(model, X, Y, loss)
     _check_pairing(model, loss)
     return loss.forward(model.forward(X), Y)
