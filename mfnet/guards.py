@@ -19,8 +19,9 @@ import numpy as np
 from .linear import Linear
 from .losses import Loss
 
-__all__ = ["guarded", "check_loss", "check_parts", "metric_dict", "stops", "flag",
-           "callback_checked", "finite_data", "check_layout"]
+__all__ = ["guarded", "check_loss", "check_parts", "check_layout",
+           "metric_dict", "stops", "flag", "callback_checked",
+           "finite_data"]
 
 _LOSS_NAMES = {
     "categorical_crossentropy": "mfnet.SoftmaxCrossEntropy() on a model "

@@ -132,8 +132,7 @@ def one_vs_rest_accuracy(y_true, y_pred,
 
 def mse(y_true, y_pred) -> float:
     """Mean of the squared errors over all entries (PyTorch's MSELoss
-    convention); arrays of equal shape, samples as rows (two augmented
-    arrays, both with a row 0 of ones, raise ValueError)."""
+    convention); arrays of equal shape."""
     y_true, y_pred = _values("mse", y_true, y_pred)
     return float(np.mean((np.asarray(y_pred, float) - y_true) ** 2))
 
@@ -146,7 +145,7 @@ def rmse(y_true, y_pred) -> float:
 
 def r2(y_true, y_pred) -> float:
     """Coefficient of determination 1 - SS_res / SS_tot (over all
-    entries); arrays of equal shape, samples as rows (as for `mse`)."""
+    entries); arrays of equal shape."""
     y_true, y_pred = _values("r2", y_true, y_pred)
     y_true = np.asarray(y_true, dtype=np.float64)
     ss_res = np.sum((y_true - y_pred) ** 2)

@@ -90,8 +90,7 @@ def augment(X) -> np.ndarray:
 def strip(A) -> np.ndarray:
     """Inverse of `augment`: drop the bias row and transpose.
 
-    A : shape (n + 1, m), row 0 all ones (else ValueError: the array is
-    not in mfnet's layout).  Returns X : shape (m, n).
+    A : shape (n + 1, m).  Returns X : shape (m, n).
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] < 2:
@@ -163,9 +162,7 @@ def one_hot(y, n_classes: int) -> np.ndarray:
 def labels(A, threshold: float | None = None) -> np.ndarray:
     """Predicted class of every sample.
 
-    A : shape (n + 1, m) (probabilities, logits or one-hot targets); for
-    n >= 2 row 0 must be the bias row of ones (anything else, such as the
-    samples-as-rows output of `mfnet.predict_proba`, raises ValueError).
+    A : shape (n + 1, m) (probabilities, logits or one-hot targets).
     n >= 2 outputs: the argmax over the feature rows (give no threshold).
     n = 1 output (binary classification): ``threshold`` is required, since
     the output alone does not say what it is: 0.5 for probabilities (a

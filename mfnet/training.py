@@ -46,14 +46,28 @@ class History:
 
 def batches(m: int, batch_size: int, rng: np.random.Generator,
             shuffle: bool = True) -> Iterator[np.ndarray]:
-    """Column indices of one epoch's mini-batches: a fresh permutation of
-    range(m) (or range(m) itself when ``shuffle`` is False), cut in order.
+    """Column indices of one epoch's mini-batches, shuffled or in order.
 
-    The last batch is smaller when batch_size does not divide m. `fit`
-    makes one Generator from its seed and calls this once per epoch with
-    it; doing the same (``gen = np.random.default_rng(seed)``, then one
-    call per epoch) reproduces fit's batch order, e.g. to train PyTorch
-    alike. Yields int64 arrays of shape (batch_size,) or smaller.
+    A fresh permutation of range(m) (or range(m) itself), cut in order.
+    `fit` makes one Generator from its seed and calls this once per epoch
+    with it; doing the same (``gen = np.random.default_rng(seed)``, then
+    one call per epoch) reproduces fit's batch order, e.g. to train
+    PyTorch alike.
+
+    Parameters
+    ----------
+    m, batch_size : int
+        Samples and samples per batch; the last batch is smaller when
+        batch_size does not divide m.
+    rng : numpy.random.Generator
+        Made once and reused every epoch.
+    shuffle : bool, optional
+        False yields 0 .. batch_size - 1 first, in the data's own order.
+
+    Yields
+    ------
+    numpy.ndarray
+        int64, shape (batch_size,) or smaller.
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
@@ -186,41 +200,66 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         metrics: dict[str, Callable] | None = None,
         callback: Callable[[int, History], bool | None] | None = None,
         verbose: bool | int = False) -> History:
-    """Mini-batch gradient descent: for each epoch, for each batch,
-    forward, loss, backward, step.
+    """Mini-batch gradient descent: per batch forward, loss, backward, step.
 
-    X : (n_0 + 1, m) inputs with the bias row; Y : (n_L + 1, m) targets,
-        or (m,) targets read as the loss says (class labels for the
-        cross-entropies, 0/1 labels for BinaryCrossEntropy, values of a
-        one-output network for MSE).
-    epochs, batch_size : ints >= 1.
-    rng : seed (default 0, as in `mfnet.mlp`) or Generator for the batch
-        order (reshuffled every epoch).
-    shuffle : False takes the batches in the data's own order (columns
-        0 .. batch_size - 1 first), every epoch, as Keras's
-        ``shuffle=False``; rng is then not used.
-    validation : optional (X_val, Y_val), evaluated after each epoch.
-    metrics : optional {name: f(y_true, y_pred)}, called after each epoch
-        on the training data (History.metrics) and on the validation data
+    Parameters
+    ----------
+    model : Sequential
+    loss : Loss
+        An instance, e.g. ``mfnet.SoftmaxCrossEntropy()``.
+    optimizer : SGD or Adam
+        Built from this model, e.g. ``mfnet.SGD(model, lr=0.1)``.
+    X : array_like
+        (n_0 + 1, m) inputs with the bias row.
+    Y : array_like
+        (n_L + 1, m) targets, or (m,) targets read as the loss says (class
+        labels for the cross-entropies, 0/1 labels for
+        BinaryCrossEntropy, values of a one-output network for MSE).
+    epochs, batch_size : int
+        At least 1; a batch_size above m gives one batch of all samples.
+    rng : int, numpy.random.Generator or None, optional
+        Seed (default 0, as in `mfnet.mlp`) or Generator for the batch
+        order, reshuffled every epoch.
+    shuffle : bool, optional
+        False takes the batches in the data's own order (columns 0 ..
+        batch_size - 1 first) every epoch, as Keras's ``shuffle=False``;
+        rng is then not used.
+    validation : tuple, optional
+        (X_val, Y_val), evaluated after each epoch.
+    metrics : dict, optional
+        {name: f(y_true, y_pred)}, called after each epoch on the training
+        data (History.metrics) and on the validation data
         (History.val_metrics) with labels (m,) for the classification
         losses (so ``{"acc": mfnet.accuracy}`` works) and samples-as-rows
         values (m,) or (m, n) for MSE (``{"rmse": mfnet.rmse}``).
-    callback : optional f(epoch, history) after each epoch; returning
-        False (or numpy's ``np.False_``) stops training there (early
-        stopping), None or True goes on, anything else raises TypeError.
-    verbose : True prints one line per epoch (loss, metrics, elapsed
-        time), overwritten in place on a terminal and in Jupyter; an int
-        k prints every k-th epoch.
+    callback : callable, optional
+        f(epoch, history) after each epoch; returning False (or numpy's
+        ``np.False_``) stops training there (early stopping), None or
+        True goes on.
+    verbose : bool or int, optional
+        True prints one line per epoch (loss, metrics, elapsed time),
+        overwritten in place on a terminal and in Jupyter; an int k
+        prints every k-th epoch.
 
-    A loss that becomes NaN or infinite stops training with a
-    FloatingPointError that names the epoch and the batch, before any step
-    is taken with it; so do non-finite weights after an epoch. The error's
-    ``history`` attribute holds the History of the completed epochs.
-    Any other error (bad data or arguments, a failing metric or callback)
-    restores the weights and the optimiser's state of before the call.
-    Keras's and scikit-learn's habits (loss="mse", metrics=["accuracy"],
-    fit(X, y) order, validation_data=...) raise a TypeError saying what to
-    write instead.
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    FloatingPointError
+        When the loss becomes NaN or infinite (naming the epoch and the
+        batch, before any step is taken with it) or the weights do after
+        an epoch; its ``history`` attribute holds the History of the
+        completed epochs, and the model stays as trained so far.
+    ValueError
+        For bad data: NaN or infinity, shapes, labels out of range. Like
+        every other error of fit it restores the weights and the
+        optimiser's state of before the call.
+    TypeError
+        For arguments of the wrong kind, with what to write instead for
+        Keras's habits (``loss="mse"``, ``metrics=["accuracy"]``, the
+        order ``fit(X, y)``, ``validation_data=``).
     """
     epochs = whole_number(epochs, "fit: epochs")
     batch_size = whole_number(batch_size, "fit: batch_size")
@@ -300,11 +339,26 @@ def predict(model, X) -> np.ndarray:
 
 
 def evaluate(model, loss: Loss, X, Y) -> float:
-    """The loss of the model on (X, Y), as a float (targets as in fit).
+    """The loss of the model on (X, Y), as a float.
 
-    Raises TypeError for a loss given by name or in the wrong place (the
-    order is evaluate(model, loss, X, Y)) and ValueError for bad data, as
-    `fit` does.
+    Parameters
+    ----------
+    model : Sequential
+    loss : Loss
+    X, Y : array_like
+        Inputs (n_0 + 1, m) and targets, as in `fit`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        For a loss given by name or in the wrong place (the order is
+        evaluate(model, loss, X, Y)).
+    ValueError
+        For bad data, as `fit`.
     """
     check_loss(loss, "evaluate", "; the order is evaluate(model, loss, X, "
                "Y)")
