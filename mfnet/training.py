@@ -378,6 +378,9 @@ def _rows_output(model, X, caller: str) -> np.ndarray:
         if X.ndim == 2 and X.shape[0] == n0 + 1 and (X[0] == 1).all():
             hint = (" It looks augmented (bias row 0, samples as columns): "
                     "use mfnet.predict(model, A) for that")
+        elif X.ndim == 2 and X.shape[1] == n0 + 1 and (X[:, 0] == 1).all():
+            hint = (" Its column 0 is all ones (augmented, then "
+                    "transposed?): pass the samples-as-rows data itself")
         raise ValueError(f"{caller}: expected samples as rows, X of shape "
                          f"(m, {n0}), got shape {X.shape}.{hint}")
     out = model.forward(augment(X))

@@ -422,6 +422,17 @@ def test_transposed_or_twice_augmented_inputs_are_named(make_X, message):
         mfnet.predict(model, make_X(A))
 
 
+def test_predict_labels_names_an_augmented_and_transposed_input():
+    model = mfnet.mlp([3, 4, 3], rng=0)
+    X_rows, A, _ = _data()
+    with pytest.raises(ValueError, match=exactly(
+            "predict_labels: expected samples as rows, X of shape (m, 3), got "
+            "shape (12, 4). Its column 0 is all ones (augmented, then "
+            "transposed?): pass the samples-as-rows data itself")):
+        mfnet.predict_labels(model, A.T)
+    assert mfnet.predict_labels(model, X_rows).shape == (12,)
+
+
 def test_targets_with_samples_as_rows_are_named():
     model = mfnet.mlp([3, 4, 3], rng=0)
     _, A, y = _data()
