@@ -32,18 +32,14 @@ class Sequential(Layer):
         self.layers = layers
         self.name = "Sequential"
 
-    @property
-    def layers(self) -> list[Layer]:
-        """The layers, first to last: a list that cannot change (assign a
-        new one to ``model.layers``, which is checked as at construction,
-        or build a new Sequential)."""
-        return self._layers
-
-    @layers.setter
-    def layers(self, layers) -> None:
-        self._layers = _LayerList(_checked_layers(layers))
-        for i, layer in enumerate(self._layers):
-            layer.name = f"layer {i} {layer!r}"
+    def __setattr__(self, name: str, value) -> None:
+        # model.layers = [...] is checked as at construction; reading
+        # model.layers stays a plain attribute read (the hot path)
+        if name == "layers":
+            value = _LayerList(_checked_layers(value))
+            for i, layer in enumerate(value):
+                layer.name = f"layer {i} {layer!r}"
+        super().__setattr__(name, value)
 
     def __getattr__(self, name: str):
         # only called for names that do not exist: Keras's and PyTorch's
