@@ -94,7 +94,7 @@ def _snapshot(model, optimizer):
     for key, value in getattr(optimizer, "__dict__", {}).items():
         if isinstance(value, np.ndarray):
             state[key] = value.copy()
-        elif isinstance(value, (int, float)):
+        elif isinstance(value, (int, float, tuple)):
             state[key] = value
         elif isinstance(value, list) and all(
                 v is None or isinstance(v, np.ndarray) for v in value):
@@ -139,7 +139,15 @@ def guarded(fit):
 
 
 def _is_optimizer(x) -> bool:
-    return callable(getattr(x, "step", None)) and hasattr(x, "layers")
+    return callable(getattr(x, "step", None))
+
+
+def _is_loss(x) -> bool:
+    """An mfnet Loss, or any object with forward and backward methods (a
+    loss of one's own)."""
+    return isinstance(x, Loss) or (
+        not isinstance(x, type) and callable(getattr(x, "forward", None))
+        and callable(getattr(x, "backward", None)))
 
 
 def check_loss(loss, caller: str, order: str = "") -> None:
@@ -163,7 +171,7 @@ def check_loss(loss, caller: str, order: str = "") -> None:
     if isinstance(loss, type) and issubclass(loss, Loss):
         raise TypeError(f"{caller}: loss={loss.__name__} is the class; "
                         f"write mfnet.{loss.__name__}() (with parentheses)")
-    if not isinstance(loss, Loss):
+    if not _is_loss(loss):
         shape = f" of shape {np.shape(loss)}" if np.ndim(loss) else ""
         raise TypeError(f"{caller}: the loss (second argument) must be an "
                         f"mfnet loss such as mfnet.SoftmaxCrossEntropy(), "
@@ -178,9 +186,11 @@ def check_parts(model, loss, optimizer) -> list[Linear]:
     ----------
     model : Sequential or Linear
     loss : Loss
-        An instance such as ``mfnet.SoftmaxCrossEntropy()``.
+        An instance such as ``mfnet.SoftmaxCrossEntropy()`` (or any object
+        with forward and backward methods).
     optimizer : SGD or Adam
-        Built from this model: ``mfnet.SGD(model, lr=...)``.
+        Built from this model: ``mfnet.SGD(model, lr=...)`` (or any object
+        with a step method).
 
     Raises
     ------
@@ -190,7 +200,7 @@ def check_parts(model, loss, optimizer) -> list[Linear]:
     ValueError
         When the optimiser updates the layers of another model.
     """
-    if _is_optimizer(loss) and isinstance(optimizer, Loss):
+    if _is_optimizer(loss) and not _is_loss(loss) and _is_loss(optimizer):
         raise TypeError(
             f"fit: loss and optimizer are swapped (got the loss "
             f"{type(optimizer).__name__}() third and the optimiser "
@@ -210,7 +220,8 @@ def check_parts(model, loss, optimizer) -> list[Linear]:
                         f"got {type(optimizer).__name__}; the order is "
                         f"{_ORDER}")
     layers = getattr(model, "linear_layers", [model])
-    if [id(x) for x in optimizer.layers] != [id(x) for x in layers]:
+    if [id(x) for x in getattr(optimizer, "layers", layers)] != \
+            [id(x) for x in layers]:
         raise ValueError("fit: the optimizer updates the layers of another "
                          "model; build it from this one, e.g. "
                          "mfnet.SGD(model, lr=...)")

@@ -329,6 +329,33 @@ def test_keras_habits_get_what_to_write_instead(changes, message):
         _fit_call(**changes)()
 
 
+def test_a_loss_and_an_optimiser_of_ones_own_still_work():
+    """Duck typing as before: forward/backward make a loss, step an
+    optimiser; plain gradient descent written out must match SGD."""
+    _, A, y = _data()
+    a, b = mfnet.mlp([3, 4, 3], rng=0), mfnet.mlp([3, 4, 3], rng=0)
+
+    class MyLoss:
+        def __init__(self):
+            self.inner = mfnet.SoftmaxCrossEntropy()
+
+        def forward(self, Y_hat, Y):
+            return self.inner.forward(Y_hat, Y)
+
+        def backward(self):
+            return self.inner.backward()
+
+    class MyStep:
+        def step(self):
+            for layer in a.linear_layers:
+                layer.W -= 0.1 * layer.dW
+
+    mfnet.fit(a, MyLoss(), MyStep(), A, mfnet.one_hot(y, 3), epochs=2)
+    mfnet.fit(b, mfnet.SoftmaxCrossEntropy(), mfnet.SGD(b, lr=0.1), A, y,
+              epochs=2)
+    assert all(np.array_equal(u, v) for u, v in zip(a.weights(), b.weights()))
+
+
 def test_loss_and_optimiser_swapped_and_keras_argument_order():
     model = mfnet.mlp([3, 4, 3], rng=0)
     _, A, y = _data()
