@@ -353,10 +353,9 @@ def check_layout(model, X: np.ndarray, Y, loss=None, name: str = "") -> None:
     name : str, optional
         Prefix of the messages, e.g. ``"validation "``.
     """
-    layers = [model] if isinstance(model, Linear) else list(
-        getattr(model, "linear_layers", None) or [])
-    if layers:
-        n0 = layers[0].in_features
+    first = (getattr(model, "layers", None) or [model])[0]
+    if isinstance(first, Linear):  # a layer of one's own may reshape
+        n0 = first.in_features
         if X.shape[0] != n0 + 1:
             hint = ""
             if X.shape[1] == n0 + 1 and (X[1:, 0] == 1).all():
