@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import mfnet
-from _support import augmented
 
 ORDER = ("the order is fit(model, loss, optimizer, X, Y, epochs=...), e.g. "
          "mfnet.fit(model, mfnet.SoftmaxCrossEntropy(), mfnet.SGD(model, "
