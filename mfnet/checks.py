@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["whole_number", "number_in", "same_shape"]
+__all__ = ["whole_number", "number_in", "same_shape", "Setting"]
 
 
 def whole_number(value, name: str, minimum: int | None = 1) -> int:
@@ -30,6 +30,8 @@ def number_in(value, name: str, low: float, high: float = math.inf, *,
     """Return ``value`` as a float in (low, high), or [low, high) when
     ``low_closed``; NaN and infinity never pass. Raises naming ``name``."""
     try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
         x = float(value)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a real number, got "
@@ -56,3 +58,35 @@ def same_shape(a, b, name: str, names=("a", "b")):
     if a.size == 0:
         raise ValueError(f"{name}: empty arrays")
     return a, b
+
+
+class Setting:
+    """A number checked by `number_in` whenever it is set, at construction
+    and after it (``opt.lr = -1.0`` raises the construction's message).
+
+    Parameters
+    ----------
+    label : str
+        The setting as messages name it, e.g. ``"the learning rate lr"``;
+        the owner's class name is put in front (``"SGD: ..."``).
+    low, high : float
+        The open interval (low, high) the value must lie in.
+    low_closed : bool, optional
+        Accept ``low`` itself.
+    """
+
+    def __init__(self, label: str, low: float, high: float = math.inf, *,
+                 low_closed: bool = False) -> None:
+        self.label, self.low, self.high = label, low, high
+        self.low_closed = low_closed
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else obj.__dict__[self.slot]
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = number_in(
+            value, f"{type(obj).__name__}: {self.label}", self.low,
+            self.high, low_closed=self.low_closed)

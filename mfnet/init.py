@@ -6,16 +6,42 @@ All functions return the weight block of shape (n_out, n_in) only; the
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 __all__ = ["glorot", "he", "make_rng", "INIT_FOR_ACTIVATION"]
 
 
-def make_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+def make_rng(rng: np.random.Generator | int | None,
+             name: str = "rng") -> np.random.Generator:
     """A numpy Generator from a seed, an existing Generator (returned as is) or
-    None (fresh entropy)."""
+    None (fresh entropy).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator, int or None
+        Also a SeedSequence, a BitGenerator or a legacy RandomState.
+    name : str, optional
+        The argument as error messages name it, e.g. ``"fit: rng"``.
+
+    Raises
+    ------
+    TypeError
+        For anything else (a float such as 1.5, a string), naming ``name``.
+    ValueError
+        For a negative seed.
+    """
     if isinstance(rng, np.random.Generator):
         return rng
+    if not (rng is None or isinstance(rng, (
+            numbers.Integral, np.random.SeedSequence,
+            np.random.BitGenerator, np.random.RandomState))) or \
+            isinstance(rng, bool):
+        raise TypeError(f"{name} must be a seed (an int >= 0), a numpy "
+                        f"Generator or None, got {rng!r}")
+    if isinstance(rng, numbers.Integral) and rng < 0:
+        raise ValueError(f"{name} must be a seed >= 0, got {rng}")
     return np.random.default_rng(rng)
 
 

@@ -15,10 +15,41 @@ __all__ = ["save_weights", "load_weights"]
 
 def save_weights(model, path: str | os.PathLike) -> None:
     """Write W of every Linear layer, in order, as arrays W0, W1, ... to
-    ``path`` (.npz; like `numpy.savez`, ``.npz`` is appended to a file
-    name that lacks it)."""
+    the file ``path``.
+
+    Parameters
+    ----------
+    model : Sequential
+    path : str or os.PathLike
+        A file name; like `numpy.savez`, ``.npz`` is appended to a name
+        that lacks it, and `load_weights` finds the file by either name.
+
+    Raises
+    ------
+    IsADirectoryError
+        When ``path`` is a folder (or ends in a separator): give a file
+        name inside it, e.g. ``folder/weights.npz``.
+    FileNotFoundError
+        When the folder that should hold the file does not exist.
+    """
+    path = _file_name(path, "save_weights")
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        raise FileNotFoundError(f"save_weights: the folder {folder} does "
+                                f"not exist; create it first "
+                                f"(os.makedirs({folder!r}))")
     np.savez(path, **{f"W{i}": np.asarray(layer.W)
                       for i, layer in enumerate(model.linear_layers)})
+
+
+def _file_name(path, caller: str) -> str:
+    """``path`` as a str, or IsADirectoryError when it names a folder."""
+    path = os.fspath(path)
+    if os.path.isdir(path) or path.endswith((os.sep, "/")):
+        raise IsADirectoryError(
+            f"{caller}: {path} is a folder; give a file name inside it, "
+            f"e.g. {os.path.join(path, 'weights.npz')}")
+    return path
 
 
 def _read(path, n: int) -> list[np.ndarray]:
@@ -52,14 +83,26 @@ def load_weights(model, path: str | os.PathLike) -> None:
     """Set every Linear layer's W from an archive written by
     `save_weights`.
 
-    ``path`` may omit the ``.npz`` that `numpy.savez` (hence
-    `save_weights`) appends. Raises FileNotFoundError for a missing file
-    and ValueError naming the file and what was expected for anything else
-    (a .npy file, an empty, truncated or corrupt file, other array names,
-    another number of layers, a shape or a row 0 that does not fit). The
-    model is then left unchanged.
+    Parameters
+    ----------
+    model : Sequential
+    path : str or os.PathLike
+        The file name given to `save_weights`; it may omit the ``.npz``
+        that `numpy.savez` (hence `save_weights`) appends.
+
+    Raises
+    ------
+    IsADirectoryError
+        When ``path`` is a folder, as in `save_weights`.
+    FileNotFoundError
+        For a missing file.
+    ValueError
+        Naming the file and what was expected, for anything else (a .npy
+        file, an empty, truncated or corrupt file, other array names,
+        another number of layers, a shape or a row 0 that does not fit).
+        The model is then left unchanged.
     """
-    path = os.fspath(path)
+    path = _file_name(path, "load_weights")
     if not os.path.exists(path) and os.path.exists(path + ".npz"):
         path += ".npz"
     if not os.path.isfile(path):

@@ -22,6 +22,20 @@ def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     return same_shape(y_true, y_pred, "metrics", ("y_true", "y_pred"))
 
 
+def _values(name: str, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays of one shape, or a ValueError when both are in mfnet's
+    augmented layout (row 0 all ones would count as predicted exactly)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if (y_true.ndim == 2 and len(y_true) > 1 and (y_true[0] == 1).all()
+            and (y_pred[0] == 1).all()):
+        raise ValueError(
+            f"{name}: y_true and y_pred of shape {y_true.shape} both have "
+            "a row 0 of ones: augmented arrays (n + 1, m)? Their bias row "
+            "would count as perfectly predicted; pass mfnet.strip(Y) and "
+            "mfnet.strip(output), samples as rows")
+    return y_true, y_pred
+
+
 def _labels(name: str, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     """Both arrays as 1-D whole-number labels, or a ValueError that says how
     to get labels from network outputs."""
@@ -175,13 +189,19 @@ def mse(y_true, y_pred) -> float:
     Parameters
     ----------
     y_true, y_pred : array_like
-        Arrays of equal shape, samples as rows.
+        Arrays of equal shape, samples as rows (not augmented: the
+        bias row would count as perfectly predicted).
 
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, or augmented arrays.
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _values("mse", y_true, y_pred)
     return float(np.mean((np.asarray(y_pred, float) - y_true) ** 2))
 
 
@@ -191,12 +211,19 @@ def rmse(y_true, y_pred) -> float:
     Parameters
     ----------
     y_true, y_pred : array_like
-        Arrays of equal shape, samples as rows.
+        Arrays of equal shape, samples as rows (not augmented: the
+        bias row would count as perfectly predicted).
 
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, or augmented arrays.
     """
+    y_true, y_pred = _values("rmse", y_true, y_pred)
     return float(np.sqrt(mse(y_true, y_pred)))
 
 
@@ -217,7 +244,7 @@ def r2(y_true, y_pred) -> float:
     ValueError
         If y_true is constant (R^2 is then undefined).
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _values("r2", y_true, y_pred)
     y_true = np.asarray(y_true, dtype=np.float64)
     ss_res = np.sum((y_true - y_pred) ** 2)
     ss_tot = np.sum((y_true - y_true.mean()) ** 2)

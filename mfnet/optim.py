@@ -4,15 +4,17 @@
 Every optimiser updates ``W`` of each Linear layer of a model in place from
 its ``dW``, rows 1.. only: row 0 of W, (1, 0, ..., 0), is not a parameter
 and never moves (and row 0 of every dW that mfnet computes is zero).
-Settings are checked when the optimiser is made: a learning rate that is
-not finite and positive, a momentum or beta outside [0, 1), or eps <= 0
-raise ValueError naming the setting and its value.
+Settings are checked when the optimiser is made and whenever one is
+changed later (``opt.lr = 0.01`` between epochs is fine): a learning rate
+that is not finite and positive, a momentum or beta outside [0, 1), or
+eps <= 0 raise ValueError naming the setting and its value, and the
+setting keeps its old value.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import number_in
+from .checks import Setting, number_in
 from .linear import Linear
 from .sequential import Sequential
 
@@ -40,16 +42,29 @@ class SGD:
     shape of its W, (out + 1, in + 1). ``book/09_training.ipynb``.
     """
 
+    lr = Setting("the learning rate lr", 0.0)
+
     def __init__(self, model, lr: float = 0.1, momentum: float = 0.0) -> None:
-        self.lr = number_in(lr, "SGD: the learning rate lr", 0.0)
-        self.momentum = number_in(momentum, "SGD: momentum", 0.0, 1.0,
-                                  low_closed=True)
+        self.lr = lr
         self.layers = _linear_layers(model, "SGD")
-        self.velocity = [np.zeros(layer._W.shape) if self.momentum else None
-                         for layer in self.layers]
+        self.velocity = [None] * len(self.layers)
+        self.momentum = momentum
         # rows per block: lr * G of at most 2^15 entries (256 KiB)
         self._rows = [max(1, 2**15 // layer._W.shape[1])
                       for layer in self.layers]
+
+    @property
+    def momentum(self) -> float:
+        """mu in [0, 1); setting it nonzero later starts V at zero."""
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, value) -> None:
+        self._momentum = number_in(value, "SGD: momentum", 0.0, 1.0,
+                                   low_closed=True)
+        if self._momentum:
+            self.velocity = [np.zeros(layer._W.shape) if V is None else V
+                             for layer, V in zip(self.layers, self.velocity)]
 
     def step(self) -> None:
         lr, mu = self.lr, self.momentum
@@ -77,21 +92,33 @@ class Adam:
     shape of their W, (out + 1, in + 1). ``book/09_training.ipynb``.
     """
 
+    lr = Setting("the learning rate lr", 0.0)
+    eps = Setting("eps", 0.0)
+
     def __init__(self, model, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8) -> None:
-        self.lr = number_in(lr, "Adam: the learning rate lr", 0.0)
-        if np.ndim(betas) != 1 or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), "
-                             f"got {betas!r}")
-        self.betas = tuple(number_in(b, f"Adam: betas[{i}]", 0.0, 1.0,
-                                     low_closed=True)
-                           for i, b in enumerate(betas))
-        self.eps = number_in(eps, "Adam: eps", 0.0)
+        self.lr = lr
+        self.betas = betas
+        self.eps = eps
         self.layers = _linear_layers(model, "Adam")
         self.m = [np.zeros(layer._W.shape) for layer in self.layers]
         self.v = [np.zeros(layer._W.shape) for layer in self.layers]
         self.t = 0
+
+    @property
+    def betas(self) -> tuple[float, float]:
+        """(beta1, beta2), each in [0, 1)."""
+        return self._betas
+
+    @betas.setter
+    def betas(self, value) -> None:
+        if np.ndim(value) != 1 or len(value) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), "
+                             f"got {value!r}")
+        self._betas = tuple(number_in(b, f"Adam: betas[{i}]", 0.0, 1.0,
+                                      low_closed=True)
+                            for i, b in enumerate(value))
 
     def step(self) -> None:
         self.t += 1

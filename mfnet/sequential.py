@@ -44,15 +44,25 @@ class Sequential(Layer):
     """
 
     def __init__(self, *layers: Layer) -> None:
-        if not layers:
-            raise ValueError("Sequential: give at least one layer")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"Sequential: argument {i} is {layer!r}, "
-                                "not an mfnet layer")
-            layer.name = f"layer {i} {layer!r}"
-        self.layers = list(layers)
+        self.layers = layers
         self.name = "Sequential"
+
+    def __setattr__(self, name: str, value) -> None:
+        # model.layers = [...] is checked as at construction; reading
+        # model.layers stays a plain attribute read (the hot path)
+        if name == "layers":
+            value = _LayerList(_checked_layers(value))
+            for i, layer in enumerate(value):
+                layer.name = f"layer {i} {layer!r}"
+        super().__setattr__(name, value)
+
+    def __getattr__(self, name: str):
+        # only called for names that do not exist: Keras's and PyTorch's
+        hint = _OTHER_LIBRARIES.get(name)
+        if hint:
+            raise AttributeError(f"Sequential has no .{name}(): {hint}")
+        raise AttributeError(
+            f"'{type(self).__name__}' object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
@@ -90,6 +100,83 @@ class Sequential(Layer):
         """Copies of every W, first to last."""
         return [layer.W.copy() for layer in self.linear_layers]
 
+
+class _LayerList(list):
+    """``Sequential.layers``: a list that refuses to change in place."""
+
+    def _fixed(self, *args, **kwargs):
+        raise TypeError(
+            "Sequential: model.layers cannot change in place (each layer "
+            "is named by its position and may be used once); build a new "
+            "model, e.g. mfnet.Sequential(*model.layers, mfnet.Tanh()), "
+            "and a new optimiser for it")
+
+    append = extend = insert = pop = remove = clear = _fixed
+    sort = reverse = __setitem__ = __delitem__ = _fixed
+    __iadd__ = __imul__ = _fixed
+
+    def __reduce_ex__(self, protocol):
+        return (type(self), (list(self),))  # copy and pickle
+
+
+def _checked_layers(layers) -> list[Layer]:
+    """The layers as a list, nested Sequentials spliced in; raise when an
+    entry is not a layer or one object comes twice."""
+    if not layers:
+        raise ValueError("Sequential: give at least one layer")
+    flat: list[Layer] = []
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential: argument {i} is {layer!r}, "
+                            "not an mfnet layer")
+        # a Sequential inside a Sequential: its layers, in order
+        flat += layer.layers if isinstance(layer, Sequential) else [layer]
+    first: dict[int, int] = {}
+    for i, layer in enumerate(flat):
+        j = first.setdefault(id(layer), i)
+        if j != i:
+            raise ValueError(_twice(layer, j, i))
+    return flat
+
+
+def _twice(layer: Layer, j: int, i: int) -> str:
+    """The message for one layer object at positions j and i."""
+    message = (
+        f"Sequential: layers {j} and {i} are the same {layer!r} object. "
+        "A layer keeps what its forward pass saw for the backward pass, "
+        f"so every position needs its own object: write {layer!r} anew "
+        f"for layer {i}")
+    if isinstance(layer, Linear):
+        message += (" (a Linear used twice would tie the weights, which "
+                    "mfnet does not do: its gradient would be wrong and "
+                    "the optimiser would step it twice)")
+    return message
+
+
+_OTHER_LIBRARIES = {
+    "fit": "train with mfnet.fit(model, loss, optimizer, X, Y, epochs=...)",
+    "compile": "mfnet has no compile step; pass the loss and the optimiser "
+               "to mfnet.fit(model, loss, optimizer, X, Y, epochs=...)",
+    "predict": "use mfnet.predict(model, A) on augmented A, or "
+               "mfnet.predict_labels(model, X) / mfnet.predict_proba(model, "
+               "X) on samples-as-rows X",
+    "evaluate": "use mfnet.evaluate(model, loss, X, Y)",
+    "add": "list every layer when you build it: mfnet.Sequential(layer1, "
+           "layer2, ...)",
+    "append": "list every layer when you build it: mfnet.Sequential(layer1, "
+              "layer2, ...)",
+    "summary": "print(model) lists the layers; model.linear_layers those "
+               "with weights",
+    "parameters": "the weights are layer.W of each layer in "
+                  "model.linear_layers (optimisers take the model: "
+                  "mfnet.SGD(model, lr=...))",
+    "zero_grad": "nothing to reset: backward overwrites every layer.dW",
+    "train": "mfnet has no training mode; train with mfnet.fit(...)",
+    "eval": "mfnet has no evaluation mode; predict with mfnet.predict",
+    "state_dict": "use mfnet.save_weights(model, path) or model.weights()",
+    "get_weights": "use model.weights() (copies of every W)",
+    "save": "use mfnet.save_weights(model, path)",
+}
 
 _ACTIVATIONS = {"identity": activations.Identity, "relu": activations.ReLU,
                 "sigmoid": activations.Sigmoid, "tanh": activations.Tanh,
@@ -140,7 +227,7 @@ def mlp(sizes: list[int], activation: str = "tanh", output: str | None = None,
         if name not in _ACTIVATIONS:
             raise ValueError(f"mlp: unknown activation {name!r}; "
                              f"choose from {sorted(_ACTIVATIONS)}")
-    gen = make_rng(rng)
+    gen = make_rng(rng, "mlp: rng")
     layers: list[Layer] = []
     last = len(sizes) - 2
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -52,6 +52,11 @@ def bias_row_checked(A, name: str = "X", finite: bool = True) -> np.ndarray:
     if finite or type(A) is not np.ndarray or A.dtype != np.float64:
         A = as_tensor(A, name) if finite else np.asarray(A, np.float64)
     if A.ndim == 2 and A.size and not (A[0] == 1.0).all():
+        if len(A) > 1 and (A[:, 0] == 1.0).all():
+            raise ValueError(
+                f"{name}: row 0 must be the bias feature (all ones); got "
+                f"shape {A.shape}, whose column 0 is all ones: transposed? "
+                "mfnet keeps samples as columns, so pass its transpose")
         raise ValueError(
             f"{name}: row 0 must be the bias feature (all ones); got shape "
             f"{A.shape}. Samples-as-rows data of shape (m, n) becomes "
@@ -116,7 +121,22 @@ def strip(A) -> np.ndarray:
     if A.ndim != 2 or A.shape[0] < 2:
         raise ValueError("strip: expected an augmented array of shape (n + 1, "
                          f"m) with n >= 1, got shape {A.shape}")
+    _bias_row("strip", A)
     return A[1:].T.copy()
+
+
+def _bias_row(caller: str, A: np.ndarray) -> None:
+    """Raise when row 0 of A is not all ones: A is then not in mfnet's
+    layout (samples-as-rows data, or predict_proba's output)."""
+    if (A[0] == 1.0).all():
+        return
+    hint = ("samples as rows, as predict_proba returns them? Take "
+            "np.argmax(P, axis=1), or mfnet.predict_labels(model, X)"
+            if caller == "labels" else "samples as rows already?")
+    raise ValueError(
+        f"{caller}: expected mfnet's layout, shape (n + 1, m) with row 0 "
+        f"the bias row of ones, but row 0 of this array of shape {A.shape} "
+        f"is not all ones ({hint})")
 
 
 def one_hot(y, n_classes: int) -> np.ndarray:
@@ -143,17 +163,30 @@ def one_hot(y, n_classes: int) -> np.ndarray:
         label out of range.
     """
     y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == n_classes and y.size and \
+            np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all():
+        raise ValueError(
+            f"one_hot: y of shape {y.shape} is one-hot already, with samples "
+            "as rows; pass the labels y.argmax(axis=1), or use "
+            "mfnet.augment(y) as the targets")
     if y.ndim != 1:
         raise ValueError("one_hot: expected a 1-D array of class labels, got "
                          f"shape {y.shape}")
+    if y.dtype == bool:
+        y = y.astype(np.int64)  # False, True are the classes 0, 1
     if y.size == 0:
         raise ValueError("one_hot: empty label array; it needs at least one "
                          "label")
     if not np.issubdtype(y.dtype, np.integer):
-        if (not np.issubdtype(y.dtype, np.floating)
-                or not np.all(np.isfinite(y)) or np.any(y != np.round(y))):
+        if not np.issubdtype(y.dtype, np.floating):
             raise ValueError("one_hot: labels must be whole numbers, got "
                              f"dtype {y.dtype}")
+        bad = ~np.isfinite(y) | (y != np.round(y))
+        if bad.any():
+            raise ValueError(
+                "one_hot: labels must be whole numbers, got "
+                f"{y[bad][0]} (dtype {y.dtype}); for real-valued targets "
+                "use mfnet.MSE (regression)")
         y = y.astype(np.int64)
     lo, hi = int(y.min()), int(y.max())
     if lo < 0 or hi >= n_classes:
@@ -207,4 +240,5 @@ def labels(A, threshold: float | None = None) -> np.ndarray:
     if threshold is not None:
         raise ValueError(f"labels: threshold={threshold} applies to one "
                          f"output row only; A has {A.shape[0] - 1} (argmax)")
+    _bias_row("labels", A)
     return np.argmax(A[1:], axis=0)

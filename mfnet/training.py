@@ -11,6 +11,9 @@ import numpy as np
 
 from .activations import Identity, Sigmoid, Softmax, sigmoid, softmax
 from .checks import whole_number
+from .guards import (callback_checked, check_layout, check_loss,
+                     check_parts, finite_data, flag, guarded, metric_dict,
+                     stops)
 from .init import make_rng
 from .linear import Linear
 from .losses import (BinaryCrossEntropy, CrossEntropy, Loss,
@@ -41,23 +44,37 @@ class History:
     seconds: list[float] = field(default_factory=list)
 
 
-def batches(m: int, batch_size: int,
-            rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Column indices of one epoch's mini-batches: a fresh permutation of
-    range(m), cut in order.
+def batches(m: int, batch_size: int, rng: np.random.Generator,
+            shuffle: bool = True) -> Iterator[np.ndarray]:
+    """Column indices of one epoch's mini-batches, shuffled or in order.
 
-    The last batch is smaller when batch_size does not divide m. `fit`
-    makes one Generator from its seed and calls this once per epoch with
-    it; doing the same (``gen = np.random.default_rng(seed)``, then one
-    call per epoch) reproduces fit's batch order, e.g. to train PyTorch
-    alike. Yields int64 arrays of shape (batch_size,) or smaller.
+    A fresh permutation of range(m) (or range(m) itself), cut in order.
+    `fit` makes one Generator from its seed and calls this once per epoch
+    with it; doing the same (``gen = np.random.default_rng(seed)``, then
+    one call per epoch) reproduces fit's batch order, e.g. to train
+    PyTorch alike.
+
+    Parameters
+    ----------
+    m, batch_size : int
+        Samples and samples per batch; the last batch is smaller when
+        batch_size does not divide m.
+    rng : numpy.random.Generator
+        Made once and reused every epoch.
+    shuffle : bool, optional
+        False yields 0 .. batch_size - 1 first, in the data's own order.
+
+    Yields
+    ------
+    numpy.ndarray
+        int64, shape (batch_size,) or smaller.
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
             "batches: rng must be a numpy Generator, made once and reused "
             f"every epoch (np.random.default_rng(seed)); got {rng!r}")
     batch_size = whole_number(batch_size, "batches: batch_size")
-    order = rng.permutation(m)
+    order = rng.permutation(m) if shuffle else np.arange(m)
     for start in range(0, m, batch_size):
         yield order[start:start + batch_size]
 
@@ -82,6 +99,7 @@ def prepare(model, X, Y=None, loss: Loss | None = None, name: str = "",
     are wrong.
     """
     X = bias_row_checked(as_tensor(X, f"{name}X", finite), f"{name}X", False)
+    check_layout(model, X, Y, loss, name)
     if Y is None:
         return X, None
     if np.ndim(Y) == 1:
@@ -175,57 +193,87 @@ def _diverged(message: str, history: History) -> FloatingPointError:
 
 
 @np.errstate(under="ignore")  # tiny gradients may underflow to 0: harmless
+@guarded  # clear messages for Keras habits; a failed call changes nothing
 def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         batch_size: int = 32, rng: np.random.Generator | int | None = 0,
-        validation: tuple | None = None,
+        shuffle: bool = True, validation: tuple | None = None,
         metrics: dict[str, Callable] | None = None,
         callback: Callable[[int, History], bool | None] | None = None,
         verbose: bool | int = False) -> History:
-    """Mini-batch gradient descent: for each epoch, for each batch,
-    forward, loss, backward, step.
+    """Mini-batch gradient descent: per batch forward, loss, backward, step.
 
-    X : (n_0 + 1, m) inputs with the bias row; Y : (n_L + 1, m) targets,
-        or (m,) targets read as the loss says (class labels for the
-        cross-entropies, 0/1 labels for BinaryCrossEntropy, values of a
-        one-output network for MSE).
-    epochs, batch_size : ints >= 1.
-    rng : seed (default 0, as in `mfnet.mlp`) or Generator for the batch
-        order (reshuffled every epoch).
-    validation : optional (X_val, Y_val), evaluated after each epoch.
-    metrics : optional {name: f(y_true, y_pred)}, called after each epoch
-        on the training data (History.metrics) and on the validation data
+    Parameters
+    ----------
+    model : Sequential
+    loss : Loss
+        An instance, e.g. ``mfnet.SoftmaxCrossEntropy()``.
+    optimizer : SGD or Adam
+        Built from this model, e.g. ``mfnet.SGD(model, lr=0.1)``.
+    X : array_like
+        (n_0 + 1, m) inputs with the bias row.
+    Y : array_like
+        (n_L + 1, m) targets, or (m,) targets read as the loss says (class
+        labels for the cross-entropies, 0/1 labels for
+        BinaryCrossEntropy, values of a one-output network for MSE).
+    epochs, batch_size : int
+        At least 1; a batch_size above m gives one batch of all samples.
+    rng : int, numpy.random.Generator or None, optional
+        Seed (default 0, as in `mfnet.mlp`) or Generator for the batch
+        order, reshuffled every epoch.
+    shuffle : bool, optional
+        False takes the batches in the data's own order (columns 0 ..
+        batch_size - 1 first) every epoch, as Keras's ``shuffle=False``;
+        rng is then not used.
+    validation : tuple, optional
+        (X_val, Y_val), evaluated after each epoch.
+    metrics : dict, optional
+        {name: f(y_true, y_pred)}, called after each epoch on the training
+        data (History.metrics) and on the validation data
         (History.val_metrics) with labels (m,) for the classification
         losses (so ``{"acc": mfnet.accuracy}`` works) and samples-as-rows
         values (m,) or (m, n) for MSE (``{"rmse": mfnet.rmse}``).
-    callback : optional f(epoch, history) after each epoch; returning
-        False stops training there (early stopping).
-    verbose : True prints one line per epoch (loss, metrics, elapsed
-        time), overwritten in place on a terminal and in Jupyter; an int
-        k prints every k-th epoch.
+    callback : callable, optional
+        f(epoch, history) after each epoch; returning False (or numpy's
+        ``np.False_``) stops training there (early stopping), None or
+        True goes on.
+    verbose : bool or int, optional
+        True prints one line per epoch (loss, metrics, elapsed time),
+        overwritten in place on a terminal and in Jupyter; an int k
+        prints every k-th epoch.
 
-    A loss that becomes NaN or infinite stops training with a
-    FloatingPointError that names the epoch and the batch, before any step
-    is taken with it; so do non-finite weights after an epoch. The error's
-    ``history`` attribute holds the History of the completed epochs.
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    FloatingPointError
+        When the loss becomes NaN or infinite (naming the epoch and the
+        batch, before any step is taken with it) or the weights do after
+        an epoch; its ``history`` attribute holds the History of the
+        completed epochs, and the model stays as trained so far.
+    ValueError
+        For bad data: NaN or infinity, shapes, labels out of range. Like
+        every other error of fit it restores the weights and the
+        optimiser's state of before the call.
+    TypeError
+        For arguments of the wrong kind, with what to write instead for
+        Keras's habits (``loss="mse"``, ``metrics=["accuracy"]``, the
+        order ``fit(X, y)``, ``validation_data=``).
     """
     epochs = whole_number(epochs, "fit: epochs")
     batch_size = whole_number(batch_size, "fit: batch_size")
     every = whole_number(int(verbose), "fit: verbose", 0)
-    metrics = dict(metrics or {})
-    for name, metric in metrics.items():
-        if not callable(metric):
-            raise TypeError(f"fit: metrics[{name!r}] is {metric!r}, not a "
-                            "function f(y_true, y_pred)")
-    layers = getattr(model, "linear_layers", [model])
-    if [id(x) for x in getattr(optimizer, "layers", layers)] != \
-            [id(x) for x in layers]:
-        raise ValueError("fit: the optimizer updates the layers of another "
-                         "model; build it from this one, e.g. "
-                         "mfnet.SGD(model, lr=...)")
-    # NaN or infinity in X or Y is looked for only if the loss becomes
-    # non-finite: a full pass over the data costs as much as a tenth of an
-    # epoch.
+    shuffle = flag(shuffle, "fit: shuffle")
+    metrics = metric_dict(metrics)
+    callback = callback_checked(callback)
+    layers = check_parts(model, loss, optimizer)
+    # X is searched for NaN or infinity only if the loss or the weights
+    # become non-finite (a pass over X costs about a tenth of an epoch of
+    # a small network, measured); the failed call then restores the model
+    # (see `guarded`).
     X, Y = prepare(model, X, Y, loss, finite=False)
+    finite_data(Y=Y)
     _check_pairing(model, loss)
     # Each sample contiguous (column-major; no copy when X already is, as
     # mfnet.augment returns it): a mini-batch X[:, idx] copies whole columns.
@@ -234,7 +282,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise TypeError("fit: validation must be a pair (X_val, Y_val)")
         Xv, Yv = prepare(model, *validation, loss, name="validation ")
-    gen = make_rng(rng)
+    gen = make_rng(rng, "fit: rng")
     m = X.shape[1]
     history = History()
     # overwrite the line on a terminal and in Jupyter (ipykernel's stream)
@@ -244,18 +292,18 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     forward = getattr(model, "_run", model.forward)  # X is checked already
     for epoch in range(1, epochs + 1):
         total = 0.0
-        for b, idx in enumerate(batches(m, batch_size, gen), start=1):
+        for b, idx in enumerate(batches(m, batch_size, gen, shuffle),
+                                start=1):
             J = loss.forward(forward(X[:, idx]), Y[:, idx])
             if not math.isfinite(J):
-                for name, data in (("X", X), ("Y", Y)):
-                    as_tensor(data[:, idx], f"{name} (the samples of epoch "
-                              f"{epoch}, batch {b})")
+                finite_data(X=X)  # bad data, or else divergence:
                 raise _diverged(f"the loss became {J} at epoch {epoch}, "
                                 f"batch {b}", history)
             model.backward(loss.backward(), input_grad=False)
             optimizer.step()
             total += J * len(idx)
         if not all(np.isfinite(layer._W).all() for layer in layers):
+            finite_data(X=X)
             raise _diverged(f"the weights became NaN or infinite in epoch "
                             f"{epoch}", history)
         history.loss.append(total / m)
@@ -271,11 +319,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                 for k, v in found.items():
                     history.val_metrics.setdefault(k, []).append(v)
         history.seconds.append(time.perf_counter() - start)
-        stop = None if callback is None else callback(epoch, history)
-        if stop not in (None, True, False):
-            raise TypeError("fit: the callback returns None or True to go "
-                            f"on, False to stop; it returned {stop!r}")
-        stop = stop is False
+        stop = callback is not None and stops(callback(epoch, history))
         if every and (epoch % every == 0 or epoch == epochs or stop):
             line = _progress(epoch, epochs, history)
             print("\r" + line.ljust(79) if in_place else line, end="",
@@ -295,7 +339,29 @@ def predict(model, X) -> np.ndarray:
 
 
 def evaluate(model, loss: Loss, X, Y) -> float:
-    """The loss of the model on (X, Y), as a float (targets as in fit)."""
+    """The loss of the model on (X, Y), as a float.
+
+    Parameters
+    ----------
+    model : Sequential
+    loss : Loss
+    X, Y : array_like
+        Inputs (n_0 + 1, m) and targets, as in `fit`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        For a loss given by name or in the wrong place (the order is
+        evaluate(model, loss, X, Y)).
+    ValueError
+        For bad data, as `fit`.
+    """
+    check_loss(loss, "evaluate", "; the order is evaluate(model, loss, X, "
+               "Y)")
     X, Y = prepare(model, X, Y, loss)
     _check_pairing(model, loss)
     return loss.forward(model.forward(X), Y)
@@ -312,6 +378,9 @@ def _rows_output(model, X, caller: str) -> np.ndarray:
         if X.ndim == 2 and X.shape[0] == n0 + 1 and (X[0] == 1).all():
             hint = (" It looks augmented (bias row 0, samples as columns): "
                     "use mfnet.predict(model, A) for that")
+        elif X.ndim == 2 and X.shape[1] == n0 + 1 and (X[:, 0] == 1).all():
+            hint = (" Its column 0 is all ones (augmented, then "
+                    "transposed?): pass the samples-as-rows data itself")
         raise ValueError(f"{caller}: expected samples as rows, X of shape "
                          f"(m, {n0}), got shape {X.shape}.{hint}")
     out = model.forward(augment(X))

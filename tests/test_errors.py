@@ -197,19 +197,21 @@ def test_fit_requires_the_bias_row():
         mfnet.evaluate(model, mfnet.MSE(), X, augmented(rng, 2, 10))
 
 
-def test_non_finite_data_is_rejected_before_a_step_is_taken_with_it():
-    # fit looks for NaN only when the loss becomes non-finite (no full pass
-    # over the data per call), and names the batch; no step is taken with it
+def test_non_finite_data_is_rejected_and_the_model_is_left_unchanged():
+    # X is searched only when the loss or the weights become non-finite (no
+    # pass over the data per call); fit then restores the model as it was
     model = _model()
     before = model.weights()
     X = augmented(np.random.default_rng(0), 3, 6)
     X[2, 3] = np.nan
-    with pytest.raises(ValueError, match=r"^X \(the samples of epoch 1, batch 1\): contains NaN or infinity"):
-        mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), X, np.ones((3, 6)), epochs=1)
+    with pytest.raises(ValueError, match=r"^X: contains NaN or infinity \(1 entry, the first X\[2, 3\] = nan: "
+                                         r"row 2 of sample 3\); clean or impute the data first\. "
+                                         r"fit left the model unchanged\.$"):
+        mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), X, np.ones((3, 6)), epochs=1, batch_size=2)
     X[2, 3] = 0.0
     Y = np.ones((3, 6))
     Y[1, 1] = np.inf
-    with pytest.raises(ValueError, match=r"^Y \(the samples of epoch 1, batch 1\): contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^Y: contains NaN or infinity \(1 entry, the first Y\[1, 1\] = inf: "):
         mfnet.fit(model, mfnet.MSE(), mfnet.SGD(model), X, Y, epochs=1)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.weights()))
     with pytest.raises(ValueError, match=r"^X: contains NaN or infinity"):
@@ -363,9 +365,9 @@ def test_cross_entropy_on_probabilities_stays_finite():
 def test_a_network_fed_huge_inputs_stays_finite():
     rng = np.random.default_rng(0)
     X = augmented(rng, 4, 8, scale=1000.0)
-    model = mfnet.mlp([4, 6, 5, 3], "sigmoid", rng=1)
-    model.layers[3] = mfnet.Tanh()  # one sigmoid and one tanh hidden layer
-    model = mfnet.Sequential(*model.layers)
+    layers = list(mfnet.mlp([4, 6, 5, 3], "sigmoid", rng=1).layers)
+    layers[3] = mfnet.Tanh()  # one sigmoid and one tanh hidden layer
+    model = mfnet.Sequential(*layers)
     with _strict():
         for loss, out in ((mfnet.SoftmaxCrossEntropy(), None), (mfnet.CrossEntropy(), "softmax")):
             net = mfnet.Sequential(*model.layers, *( [mfnet.Softmax()] if out else []))
