@@ -7,7 +7,7 @@ from .tensor import bias_row_checked
 
 
 class Layer:
-    """The interface of every mfnet layer: a batch forward, a gradient backward.
+    """The interface of every mfnet layer: batch forward, gradient backward.
 
     Derived in chapter 5 (``book/05_layers.ipynb``).
 

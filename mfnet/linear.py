@@ -223,12 +223,12 @@ class Linear(Layer):
 
     @property
     def weight(self) -> np.ndarray:
-        """``W[1:, 1:]``, shape (out_features, in_features): PyTorch's weight."""
+        """``W[1:, 1:]``, shape (out_features, in_features): the weights."""
         return self._W[1:, 1:]
 
     @property
     def bias(self) -> np.ndarray:
-        """``W[1:, 0]``, shape (out_features,): PyTorch's ``nn.Linear.bias``."""
+        """``W[1:, 0]``, shape (out_features,): the biases b."""
         return self._W[1:, 0]
 
     def forward(self, A: np.ndarray) -> np.ndarray:

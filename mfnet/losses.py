@@ -185,7 +185,7 @@ class CrossEntropy(Loss):
 
 
 class SoftmaxCrossEntropy(Loss):
-    """Softmax and cross-entropy fused, on the logits Z of the last Linear layer.
+    """Softmax and cross-entropy fused, on the logits Z of the last layer.
 
     Derived and proved in chapter 7 (``book/07_losses.ipynb``).
 
@@ -226,7 +226,7 @@ class SoftmaxCrossEntropy(Loss):
 
     @staticmethod
     def probabilities(Z: np.ndarray) -> np.ndarray:
-        """Softmax of the logits' feature rows: shape (n + 1, m), row 0 ones."""
+        """Softmax of the logits' rows: shape (n + 1, m), row 0 ones."""
         Z = np.asarray(Z, dtype=np.float64)
         P = np.empty(Z.shape)
         P[0] = 1.0
@@ -280,7 +280,7 @@ class BinaryCrossEntropy(Loss):
 
     @staticmethod
     def probabilities(Z: np.ndarray) -> np.ndarray:
-        """Sigmoid of row 1 of the logits: shape (2, m), row 0 ones, row 1 P(1)."""
+        """Sigmoid of row 1 of the logits: shape (2, m), row 1 is P(1)."""
         Z = np.asarray(Z, dtype=np.float64)
         P = np.ones(Z.shape)
         P[1:] = sigmoid(Z[1:])

@@ -15,7 +15,7 @@ __all__ = ["Sequential", "mlp"]
 
 
 class Sequential(Layer):
-    """Layers in order: forward runs them first to last, backward last to first.
+    """Layers in order: forward first to last, backward last to first.
 
     Introduced in chapter 2 (``book/02_signal_flow.ipynb``), code in chapter
     5 (``book/05_layers.ipynb``).
