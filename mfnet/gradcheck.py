@@ -135,9 +135,11 @@ def _number(value) -> float:
 
 
 def relative_error(a, b, floor: float = 0.0) -> float:
-    """Normwise relative error of two arrays of the same shape:
+    """Normwise relative error of two arrays of the same shape.
 
-        err(A, B) = max_jk |a_jk - b_jk| / max(max_jk |a_jk|, max_jk |b_jk|)
+    ::
+
+        err = max_jk |a_jk - b_jk| / max(max_jk |a_jk|, max_jk |b_jk|)
 
     0 for equal arrays (also when both are zero); about 1e-7 or less for a
     correct gradient against finite differences. An entry much smaller
@@ -168,9 +170,11 @@ def relative_error(a, b, floor: float = 0.0) -> float:
 
 
 def entrywise_relative_error(a, b) -> float:
-    """Entrywise relative error of two arrays of the same shape:
+    """Entrywise relative error of two arrays of the same shape.
 
-        max_jk |a_jk - b_jk| / max(|a_jk|, |b_jk|)
+    ::
+
+        err = max_jk |a_jk - b_jk| / max(|a_jk|, |b_jk|)
 
     where an entry that is 0 in both arrays counts 0. Small only when
     every entry agrees to that many digits, however small it is.
@@ -217,8 +221,27 @@ def _pair(a, b, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def model_gradients(model, loss: Loss, X: np.ndarray,
                     Y) -> list[np.ndarray]:
-    """dJ/dW of every Linear layer by backpropagation: one forward and one
-    backward pass. Returns copies, one per layer, shaped like each W."""
+    """dJ/dW of every Linear layer by backpropagation.
+
+    One forward and one backward pass (chapter 4,
+    ``book/04_backprop_matrix.ipynb``).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network.
+    loss : Loss
+        The loss object, e.g. ``mfnet.MSE()``.
+    X : numpy.ndarray
+        Inputs with the bias row, shape (n_0 + 1, m).
+    Y : numpy.ndarray
+        Targets, shape (n_L + 1, m) or (m,) as in `mfnet.fit`.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Copies of every layer's dW, first to last, each shaped like its W.
+    """
     loss.forward(model.forward(X), Y)
     model.backward(loss.backward())
     return [layer.dW.copy() for layer in model.linear_layers]
@@ -226,11 +249,31 @@ def model_gradients(model, loss: Loss, X: np.ndarray,
 
 def check_model_gradients(model, loss: Loss, X: np.ndarray, Y,
                           eps: float = 1e-6) -> list[float]:
-    """Normwise relative error between backpropagated and
-    finite-difference dJ/dW, one per Linear layer.
+    """Relative error of backpropagation against finite differences, per layer.
 
-    Row 0 of each W is not perturbed (it is fixed at (1, 0, ..., 0) by design,
-    and backpropagation gives it a zero gradient).
+    Row 0 of each W is not perturbed: it is fixed at (1, 0, ..., 0), not a
+    parameter, and backpropagation gives it a zero gradient (chapter 4,
+    ``book/04_backprop_matrix.ipynb``).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network.
+    loss : Loss
+        The loss object.
+    X : numpy.ndarray
+        Inputs with the bias row, shape (n_0 + 1, m).
+    Y : numpy.ndarray
+        Targets, shape (n_L + 1, m) or (m,).
+    eps : float, optional
+        The finite-difference step (default 1e-6).
+
+    Returns
+    -------
+    list of float
+        The normwise relative error (`relative_error`) of each Linear
+        layer's dW, first to last: about 1e-7 or less when backpropagation
+        is right.
     """
     analytic = model_gradients(model, loss, X, Y)
     errors = []
