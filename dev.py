@@ -235,20 +235,29 @@ def cmd_shot(args: list[str]) -> int:
     parser.add_argument("page", type=Path, nargs="+")
     parser.add_argument("--width", type=int, default=1280, help="viewport width, CSS px")
     parser.add_argument("--dark", action="store_true", help="prefers-color-scheme: dark")
+    parser.add_argument("--tile", type=int, default=1600,
+                        help="viewport and tile height, CSS px (default 1600)")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()),
                         help="folder for the PNGs (default: the temporary folder)")
     opts = parser.parse_args(args)
     if _chromium.local_mathjax() is None:
         say("no local MathJax (see .ci/run): formulas show as TeX source")
+    opts.out.mkdir(parents=True, exist_ok=True)
     with _chromium.Browser() as browser:
         for page in opts.page:
-            tab = browser.open(page.resolve(), width=opts.width, dark=opts.dark)
+            if not page.exists():
+                say(f"{page} does not exist: build the pages first (dev.py preview)")
+                return 1
+            # The viewport is one tile high: each tile is the page scrolled to it,
+            # laid out at exactly this viewport (see Page.screenshot_tiles).
+            tab = browser.open(page.resolve(), width=opts.width, height=opts.tile,
+                               dark=opts.dark)
             name = f"shot-{page.stem}-{opts.width}" + ("-dark" if opts.dark else "")
             for old in opts.out.glob(f"{name}-[0-9][0-9].png"):
                 old.unlink()
             tiles = tab.screenshot_tiles(opts.out / name)
             tab.close()
-            say(f"{len(tiles)} tiles of 1600 px: {tiles[0]} ...")
+            say(f"{len(tiles)} tiles of {opts.tile} px: {tiles[0]} ... {tiles[-1].name}")
     return 0
 
 
