@@ -26,8 +26,13 @@ idempotent), with the standard library only:
 """
 from __future__ import annotations
 
+import html
+import json
+import os
 import re
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 
 from sphinx.util import logging
@@ -143,11 +148,123 @@ def rewrite_site(outdir: Path) -> int:
     return changed
 
 
+# -- mathematics typeset at build time ---------------------------------------------------
+MATHJAX_FULL_VERSION = "3.2.2"
+MATH_CSS = "mfnet-math.css"
+MATH_FONTS = "mathjax-chtml-fonts"
+MATH_FORMULAS = "mfnet-math-formulas.json"   # every formula typeset so far (for the CSS)
+MATH_ELEMENT = re.compile(
+    r'(<(span|div) class="(?:[^"]*\s)?math(?:\s[^"]*)?"[^>]*>)(.*?)(</\2>)', re.S)
+TEX = re.compile(r"\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]", re.S)
+MATHJAX_SCRIPTS = re.compile(
+    r'\s*<script>\s*window\.MathJax\s*=.*?</script>'
+    r'|\s*<script\b[^>]*src="[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.S)
+
+
+def mathjax_full() -> Path | None:
+    """The npm package mathjax-full 3.2.2 (MFNET_MATHJAX_FULL, or the CI cache; npm
+    installs it there when it is missing and npm is on the PATH)."""
+    if os.environ.get("MFNET_MATHJAX_FULL"):
+        folder = Path(os.environ["MFNET_MATHJAX_FULL"])
+        return folder if (folder / "js" / "mathjax.js").exists() else None
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    prefix = cache / "mfnet-ci" / f"mathjax-full-{MATHJAX_FULL_VERSION}"
+    folder = prefix / "node_modules" / "mathjax-full"
+    if not (folder / "js" / "mathjax.js").exists() and shutil.which("npm"):
+        logger.info(f"mfnet_book.webpage: installing mathjax-full@{MATHJAX_FULL_VERSION} "
+                    f"with npm into {prefix}")
+        prefix.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                        str(prefix), f"mathjax-full@{MATHJAX_FULL_VERSION}"],
+                       stdout=subprocess.DEVNULL, check=False, timeout=600)
+    return folder if (folder / "js" / "mathjax.js").exists() else None
+
+
+def formulas_of(text: str) -> list[tuple[str, bool]]:
+    """(TeX, display) of every formula MathJax would typeset in a page's math elements."""
+    found = []
+    for element in MATH_ELEMENT.finditer(text):
+        for m in TEX.finditer(element.group(3)):
+            display = m.group("display") is not None
+            found.append((html.unescape(m.group("display" if display else "inline")), display))
+    return found
+
+
+def typeset(formulas: list[tuple[str, bool]], folder: Path) -> dict:
+    """Run mfnet_book/typeset.js (Node) on the formulas; its JSON answer."""
+    script = Path(__file__).with_name("typeset.js")
+    proc = subprocess.run(
+        ["node", str(script), str(folder), MATH_FONTS],
+        input=json.dumps([{"tex": t, "display": d} for t, d in formulas]),
+        capture_output=True, text=True, encoding="utf-8", timeout=900)
+    if proc.returncode != 0:
+        raise RuntimeError(f"typeset.js failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def typeset_site(outdir: Path, pages: list[Path]) -> int:
+    """Typeset the formulas of PAGES (not yet rewritten) with MathJax in Node.
+
+    Each formula's TeX is replaced by MathJax's CHTML, the page's MathJax
+    scripts are removed and it links ``_static/mfnet-math.css`` (the CSS for
+    every formula of the site, fonts in ``_static/mathjax-chtml-fonts``).
+    Returns the number of pages typeset (0 without Node or mathjax-full).
+    """
+    folder = mathjax_full()
+    if folder is None or shutil.which("node") is None:
+        logger.info("mfnet_book.webpage: no Node.js or mathjax-full: the pages keep "
+                    "typesetting their formulas in the browser")
+        return 0
+    static = outdir / "_static"
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    known_file = static / MATH_FORMULAS
+    known = [tuple(f) for f in json.loads(known_file.read_text())] if known_file.exists() \
+        else []
+    order = list(dict.fromkeys(known + [f for t in texts.values() for f in formulas_of(t)]))
+    if not order:
+        return 0
+    result = typeset(order, folder)
+    rendered = dict(zip(order, result["html"]))
+    for index, message in result["errors"]:
+        tex, display = order[index]
+        where = [p.relative_to(outdir).as_posix() for p, t in texts.items()
+                 if html.escape(tex, quote=False) in t or tex in t]
+        logger.warning(f"MathJax cannot typeset {tex[:120]!r} ({message}) in "
+                       f"{', '.join(where[:3]) or 'a page typeset earlier'}")
+    fonts = folder / "es5" / "output" / "chtml" / "fonts" / "woff-v2"
+    if not (static / MATH_FONTS).exists():
+        shutil.copytree(fonts, static / MATH_FONTS)
+    (static / MATH_CSS).write_text(result["css"], encoding="utf-8")
+    known_file.write_text(json.dumps(order, ensure_ascii=False), encoding="utf-8")
+    done = 0
+    for page, text in texts.items():
+        def replace(element: re.Match) -> str:
+            body = TEX.sub(lambda m: rendered[(
+                html.unescape(m.group("display") if m.group("display") is not None
+                              else m.group("inline")),
+                m.group("display") is not None)], element.group(3))
+            return element.group(1) + body + element.group(4)
+
+        new = MATH_ELEMENT.sub(replace, text)
+        new = MATHJAX_SCRIPTS.sub("", new)
+        css = os.path.relpath(static / MATH_CSS, page.parent).replace(os.sep, "/")
+        new = new.replace("</head>", f'<link rel="stylesheet" type="text/css" href="{css}" />'
+                          "\n</head>", 1)
+        page.write_text(new, encoding="utf-8")
+        done += 1
+    return done
+
+
 def _build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    changed = rewrite_site(Path(app.outdir))
-    logger.info(f"mfnet_book.webpage: {changed} page(s) sized, linked, without fontawesome.js")
+    outdir = Path(app.outdir)
+    fresh = [page for page in sorted(outdir.rglob("*.html")) if "_static" not in page.parts
+             and MARKER not in page.read_text(encoding="utf-8")]
+    typeset = typeset_site(outdir, fresh)
+    changed = rewrite_site(outdir)
+    logger.info(f"mfnet_book.webpage: {changed} page(s) sized, linked, without "
+                f"fontawesome.js; formulas typeset at build time on {typeset}")
 
 
 def setup(app):
