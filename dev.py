@@ -353,7 +353,10 @@ def speed_summary(report: dict) -> dict:
             "fcp_ms": num("first-contentful-paint"), "lcp_ms": num("largest-contentful-paint"),
             "tbt_ms": num("total-blocking-time"), "cls": num("cumulative-layout-shift"),
             "si_ms": num("speed-index"), "bytes": num("total-byte-weight"),
-            "dom": num("dom-size")}
+            "dom": num("dom-size"),
+            # Lighthouse's measure of this machine's CPU speed: a loaded machine
+            # scores lower than the same page on an idle one (simulated 4x slowdown).
+            "benchmark": report.get("environment", {}).get("benchmarkIndex")}
 
 
 def cmd_speed_pages(args: list[str]) -> int:
@@ -418,7 +421,8 @@ def cmd_speed_pages(args: list[str]) -> int:
                 r = results[page] = speed_summary(report)
                 say(f"{page}: performance {r['score']:.2f}  FCP {r['fcp_ms'] / 1000:.1f} s  "
                     f"LCP {r['lcp_ms'] / 1000:.1f} s  TBT {r['tbt_ms']:.0f} ms  "
-                    f"CLS {r['cls']:.3f}  {r['bytes'] / 1e6:.2f} MB  {r['dom']:.0f} nodes")
+                    f"CLS {r['cls']:.3f}  {r['bytes'] / 1e6:.2f} MB  {r['dom']:.0f} nodes  "
+                    f"(CPU benchmark {r['benchmark'] or 0:.0f})")
     finally:
         server.shutdown()
     if opts.json:

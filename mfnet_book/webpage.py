@@ -19,6 +19,8 @@ idempotent), with the standard library only:
   531 KB gzipped) on every page to draw about twenty icons;
   ``_static/mfnet-icons.css`` draws the same icons as CSS masks, and the
   script is removed from the pages.
+* **Scripts do not block the first paint**: the ``<script src>`` of the head
+  are deferred (they keep their order), except ``documentation_options.js``.
 * **Mathematics typeset at build time** when Node.js and ``mathjax-full``
   3.2.2 are available (see :func:`typeset_pages`): the phone then runs no
   MathJax at all. Without them the pages keep loading MathJax in the browser,
@@ -120,11 +122,32 @@ def rewrite_images(text: str, page: Path) -> tuple[str, int]:
     return "".join(out), count
 
 
+# The theme's and extensions' scripts in <head> block the first paint; deferred
+# they run in the same order once the page is parsed (before DOMContentLoaded,
+# which is when they act). documentation_options.js stays: the inline scripts
+# after it set DOCUMENTATION_OPTIONS fields at once.
+SYNC_SCRIPT = re.compile(r'<script (?:data-[\w-]+="[^"]*" )?src="(?P<src>[^"]+)"></script>')
+
+
+def defer_scripts(text: str) -> str:
+    head_end = text.find("</head>")
+    if head_end < 0:
+        return text
+
+    def fix(m: re.Match) -> str:
+        if "documentation_options" in m.group("src"):
+            return m.group(0)
+        return m.group(0).replace("<script ", "<script defer ", 1)
+
+    return SYNC_SCRIPT.sub(fix, text[:head_end]) + text[head_end:]
+
+
 def rewrite_page(text: str, page: Path) -> str:
     """One built page, rewritten as the module docstring says (idempotent)."""
     if MARKER in text:
         return text
     text = FONTAWESOME_JS.sub("", text)
+    text = defer_scripts(text)
     # Only the article's images: the theme's logos (Binder, Colab) are not figures.
     start = text.find('<article class="bd-article"')
     end = text.find("</article>", start)

@@ -267,6 +267,11 @@ class Page:
         so fixed and sticky parts (the header, the sidebars) appear on every
         tile, where the reader sees them. Returns the paths.
         """
+        # Sections with content-visibility: auto are laid out only near the
+        # viewport, so the page's height changes while it scrolls: lay out all.
+        self.evaluate("(() => { const s = document.createElement('style'); s.textContent ="
+                      " '* { content-visibility: visible !important; }';"
+                      " document.head.appendChild(s); })()")
         view = self._scroll_to(0)
         tile = min(int(tile or view["h"]), int(view["h"]))
         height = int(view["H"])
