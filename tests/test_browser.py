@@ -687,3 +687,31 @@ def test_overflow_rules_on_measured_samples():
     assert phone_image_problems([{**fig, "shown": [342, 240]}])       # squeezed: 1.43 vs 1.86
     assert phone_image_problems([{**fig, "shown": [250, 134.6], "full_size": False}])
     assert phone_image_problems([{**fig, "shown": [342, 184.2], "full_size": False}]) == []
+
+
+def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
+    """mfnet_book.webpage on a small page: the numbers come from the PNG written here."""
+    import struct
+    import zlib
+    from mfnet_book import webpage
+    (tmp_path / "_images").mkdir()
+    ihdr = struct.pack(">IIBBBBB", 1300, 700, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(
+        ">I", zlib.crc32(b"IHDR" + ihdr))
+    (tmp_path / "_images" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
+    page = tmp_path / "p.html"
+    text = ('<html><head><script src="_static/doctools.js"></script>'
+            '<script defer src="_static/scripts/fontawesome.js?digest=1"></script></head>'
+            '<body><article class="bd-article"><figure>'
+            '<img alt="a" src="_images/f.png" style="width: 650px; height: 400px;" />'
+            '<img alt="b" src="_images/f.png" style="width: 650px; height: 400px;" />'
+            '</figure></article></body></html>')
+    once = webpage.rewrite_page(text, page)
+    assert "fontawesome" not in once
+    assert '<script defer src="_static/doctools.js">' in once
+    imgs = re.findall(r"<img[^>]*>", once)
+    assert len(imgs) == 2 and all('width="650" height="350"' in i for i in imgs), imgs
+    assert all("height: 400px" not in i for i in imgs)
+    assert 'loading="lazy"' not in imgs[0] and 'loading="lazy"' in imgs[1]
+    assert once.count('href="_images/f.png"') == 2
+    assert webpage.rewrite_page(once, page) == once
