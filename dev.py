@@ -370,6 +370,8 @@ def cmd_speed_pages(args: list[str]) -> int:
     parser.add_argument("--min", type=float, default=SPEED_MIN,
                         help=f"lowest score accepted (default {SPEED_MIN}); 0 only reports")
     parser.add_argument("--json", type=Path, help="write the measurements to this file")
+    parser.add_argument("--reports", type=Path,
+                        help="keep Lighthouse's full JSON report of each page in this folder")
     opts = parser.parse_args(args)
     site = opts.site.resolve()
     if not (site / "index.html").exists():
@@ -419,6 +421,9 @@ def cmd_speed_pages(args: list[str]) -> int:
                     failed.append(f"{page}: {report['runtimeError']}")
                     continue
                 r = results[page] = speed_summary(report)
+                if opts.reports:
+                    opts.reports.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(out, opts.reports / (page.replace("/", "-") + ".json"))
                 say(f"{page}: performance {r['score']:.2f}  FCP {r['fcp_ms'] / 1000:.1f} s  "
                     f"LCP {r['lcp_ms'] / 1000:.1f} s  TBT {r['tbt_ms']:.0f} ms  "
                     f"CLS {r['cls']:.3f}  {r['bytes'] / 1e6:.2f} MB  {r['dom']:.0f} nodes  "
