@@ -268,6 +268,10 @@ def cmd_shot(args: list[str]) -> int:
 LIGHTHOUSE_VERSION = "12.2.3"
 SPEED_MIN = 0.9          # Lighthouse mobile performance every chapter page must reach
 SPEED_TIMEOUT = 240      # seconds for one page's Lighthouse run
+# The score depends on the machine's load (Lighthouse scales what it measures);
+# the bytes a page transfers and how much it shifts while loading do not.
+SPEED_MAX_BYTES = 1e6    # bytes transferred by one page (issue 19: under 1 MB)
+SPEED_MAX_CLS = 0.1      # Lighthouse's "good" cumulative layout shift
 # GitHub Pages compresses these with gzip; the local server does the same.
 GZIP_TYPES = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".ipynb", ".xml")
 
@@ -369,6 +373,10 @@ def cmd_speed_pages(args: list[str]) -> int:
     parser.add_argument("--site", type=Path, default=SITE, help="built site (default _build/html)")
     parser.add_argument("--min", type=float, default=SPEED_MIN,
                         help=f"lowest score accepted (default {SPEED_MIN}); 0 only reports")
+    parser.add_argument("--max-bytes", type=float, default=SPEED_MAX_BYTES,
+                        help="most bytes a page may transfer (default 1e6; 0: no limit)")
+    parser.add_argument("--max-cls", type=float, default=SPEED_MAX_CLS,
+                        help=f"largest cumulative layout shift (default {SPEED_MAX_CLS})")
     parser.add_argument("--json", type=Path, help="write the measurements to this file")
     parser.add_argument("--reports", type=Path,
                         help="keep Lighthouse's full JSON report of each page in this folder")
@@ -433,11 +441,18 @@ def cmd_speed_pages(args: list[str]) -> int:
     if opts.json:
         opts.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     slow = [f"{p}: {r['score']:.2f}" for p, r in results.items() if r["score"] < opts.min]
+    heavy = [f"{p}: {r['bytes'] / 1e6:.2f} MB" for p, r in results.items()
+             if opts.max_bytes and r["bytes"] > opts.max_bytes]
+    shifting = [f"{p}: {r['cls']:.3f}" for p, r in results.items() if r["cls"] > opts.max_cls]
+    if heavy:
+        say(f"pages over {opts.max_bytes / 1e6:g} MB transferred: " + ", ".join(heavy))
+    if shifting:
+        say(f"pages that shift more than {opts.max_cls} while loading: " + ", ".join(shifting))
     for problem in failed:
         say(problem)
     if slow:
         say(f"below {opts.min} (Lighthouse mobile performance): " + ", ".join(slow))
-    return 1 if failed or slow else 0
+    return 1 if failed or slow or heavy or shifting else 0
 
 
 # -- editions: PDF, student edition, offline archive ------------------------------------

@@ -12,7 +12,7 @@ idempotent), with the standard library only:
   box before the image arrives) and the inline height is dropped;
   ``_static/mfnet.css`` keeps ``height: auto``.
 * **Images load when they come into view** (``loading="lazy"``,
-  ``decoding="async"``), except the first, which is often the largest paint.
+  ``decoding="async"``), except the landing page's picture, its largest paint.
 * **A tap opens the full-size figure**: every figure image is wrapped in a
   link to its PNG (class ``mfnet-fullsize``).
 * **No FontAwesome JavaScript.** The theme loads ``fontawesome.js`` (1.5 MB,
@@ -99,7 +99,9 @@ def rewrite_images(text: str, page: Path) -> tuple[str, int]:
             new["style"] = style.strip() + ";"
         else:
             new.pop("style", None)
-        if not first:
+        # The landing page's picture is its largest paint: it loads at once.
+        # Elsewhere the first figure comes after a screenful of text or more.
+        if not (first and page.name == "index.html"):
             new["loading"] = "lazy"
         first = False
         count += 1

@@ -707,7 +707,7 @@ def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
     chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(
         ">I", zlib.crc32(b"IHDR" + ihdr))
     (tmp_path / "_images" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
-    page = tmp_path / "p.html"
+    page = tmp_path / "index.html"   # the landing page: its first picture loads at once
     text = ('<html><head><script src="_static/doctools.js"></script>'
             '<script defer src="_static/scripts/fontawesome.js?digest=1"></script></head>'
             '<body><article class="bd-article"><figure>'
