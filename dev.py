@@ -398,8 +398,8 @@ def cmd_speed_pages(args: list[str]) -> int:
     pages = opts.pages
     if not pages:
         toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-        pages = [m + ".html" for m in re.findall(r"(?:root|file):\s*([\w/.-]+?)(?:\.ipynb|\.md)?\s*$",
-                                                 toc, re.M)]
+        entries = re.findall(r"(?:root|file):\s*([\w/.-]+?)(?:\.ipynb|\.md)?\s*$", toc, re.M)
+        pages = [entry + ".html" for entry in entries]
     es5 = mathjax_es5()
     if es5 is None:
         say("no local MathJax: pages that load it from the CDN are measured without it")
