@@ -20,7 +20,9 @@ idempotent), with the standard library only:
   ``_static/mfnet-icons.css`` draws the same icons as CSS masks, and the
   script is removed from the pages.
 * **Scripts do not block the first paint**: the ``<script src>`` of the head
-  are deferred (they keep their order), except ``documentation_options.js``.
+  are deferred (they keep their order), except ``documentation_options.js``;
+  the search scripts and index are left to ``search.html``, the only page
+  that uses them.
 * **Mathematics typeset at build time** when Node.js and ``mathjax-full``
   3.2.2 are available (see :func:`typeset_pages`): the phone then runs no
   MathJax at all. Without them the pages keep loading MathJax in the browser,
@@ -144,11 +146,21 @@ def defer_scripts(text: str) -> str:
     return SYNC_SCRIPT.sub(fix, text[:head_end]) + text[head_end:]
 
 
+# Sphinx's search scripts and the whole book's index (26 KB gzipped) are loaded
+# by every page; only search.html uses them (the theme's search box submits to
+# it; search-as-you-type, which would use them, is off in this theme version).
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script (?:defer )?src="[^"]*(?:searchtools|language_data|searchindex)\.js[^"]*">'
+    r'</script>')
+
+
 def rewrite_page(text: str, page: Path) -> str:
     """One built page, rewritten as the module docstring says (idempotent)."""
     if MARKER in text:
         return text
     text = FONTAWESOME_JS.sub("", text)
+    if page.name != "search.html" and "search_as_you_type = true" not in text:
+        text = SEARCH_SCRIPTS.sub("", text)
     text = defer_scripts(text)
     # Only the article's images: the theme's logos (Binder, Colab) are not figures.
     start = text.find('<article class="bd-article"')

@@ -709,6 +709,7 @@ def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
     (tmp_path / "_images" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
     page = tmp_path / "index.html"   # the landing page: its first picture loads at once
     text = ('<html><head><script src="_static/doctools.js"></script>'
+            '<script src="searchindex.js"></script>'
             '<script defer src="_static/scripts/fontawesome.js?digest=1"></script></head>'
             '<body><article class="bd-article"><figure>'
             '<img alt="a" src="_images/f.png" style="width: 650px; height: 400px;" />'
@@ -717,6 +718,7 @@ def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
     once = webpage.rewrite_page(text, page)
     assert "fontawesome" not in once
     assert '<script defer src="_static/doctools.js">' in once
+    assert "searchindex" not in once
     imgs = re.findall(r"<img[^>]*>", once)
     assert len(imgs) == 2 and all('width="650" height="350"' in i for i in imgs), imgs
     assert all("height: 400px" not in i for i in imgs)
