@@ -414,15 +414,23 @@ def cmd_speed_pages(args: list[str]) -> int:
                        f"--output-path={out}", "--max-wait-for-load=60000",
                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
                 env = {**child_env(), "CHROME_PATH": chrome}
+                # Its own process group: on a timeout (or Ctrl-C) the Chromium that
+                # Lighthouse started goes with it.
+                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True,
+                                        start_new_session=True)
                 try:
-                    proc = subprocess.run(cmd, env=env, timeout=SPEED_TIMEOUT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                          text=True)
-                except subprocess.TimeoutExpired:
+                    _, stderr = proc.communicate(timeout=SPEED_TIMEOUT)
+                except BaseException as error:
+                    import signal
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    if not isinstance(error, subprocess.TimeoutExpired):
+                        raise
                     failed.append(f"{page}: Lighthouse took more than {SPEED_TIMEOUT} s")
                     continue
                 if proc.returncode != 0 or not out.exists():
-                    failed.append(f"{page}: Lighthouse failed: {proc.stderr.strip()[-300:]}")
+                    failed.append(f"{page}: Lighthouse failed: {stderr.strip()[-300:]}")
                     continue
                 report = json.loads(out.read_text(encoding="utf-8"))
                 if report.get("runtimeError"):
