@@ -268,6 +268,7 @@ def cmd_shot(args: list[str]) -> int:
 LIGHTHOUSE_VERSION = "12.2.3"
 SPEED_MIN = 0.9          # Lighthouse mobile performance every chapter page must reach
 SPEED_TIMEOUT = 240      # seconds for one page's Lighthouse run
+SPEED_BUDGET = 1800      # seconds for the whole run (CI stays well under 90 minutes)
 # The score depends on the machine's load (Lighthouse scales what it measures);
 # the bytes a page transfers and how much it shifts while loading do not.
 SPEED_MAX_BYTES = 1e6    # bytes transferred by one page (issue 19: under 1 MB)
@@ -377,6 +378,9 @@ def cmd_speed_pages(args: list[str]) -> int:
                         help="most bytes a page may transfer (default 1e6; 0: no limit)")
     parser.add_argument("--max-cls", type=float, default=SPEED_MAX_CLS,
                         help=f"largest cumulative layout shift (default {SPEED_MAX_CLS})")
+    parser.add_argument("--budget", type=float, default=SPEED_BUDGET,
+                        help=f"seconds for the whole run (default {SPEED_BUDGET}); pages left "
+                             "when it is spent are listed as not measured")
     parser.add_argument("--json", type=Path, help="write the measurements to this file")
     parser.add_argument("--reports", type=Path,
                         help="keep Lighthouse's full JSON report of each page in this folder")
@@ -406,8 +410,13 @@ def cmd_speed_pages(args: list[str]) -> int:
     server, base = serve_site(site, es5)
     results, failed = {}, []
     try:
+        started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="mfnet-lighthouse-") as tmp:
-            for page in pages:
+            for k, page in enumerate(pages):
+                if time.monotonic() - started > opts.budget:
+                    say(f"time budget of {opts.budget:.0f} s spent: not measured: "
+                        + ", ".join(pages[k:]))
+                    break
                 out = Path(tmp) / "report.json"
                 cmd = ["node", str(cli), f"{base}/{page}", "--quiet",
                        "--only-categories=performance", "--output=json",
