@@ -10,6 +10,9 @@
     python3 dev.py shot PAGE.html... [--width W] [--dark] [--out DIR]
                                          full-page screenshots of built pages in headless
                                          Chromium (local MathJax), cut into 1600 px tiles
+    python3 dev.py speed-pages [PAGE.html...] [--site DIR] [--min 0.9] [--json OUT]
+                                         Lighthouse mobile performance of the built pages,
+                                         served on 127.0.0.1 with gzip and a local MathJax
     python3 dev.py pdf  [--student] [ARGS...] the whole book as one PDF (xelatex, stored
                                          outputs), copied to _build/html/mfnet-book.pdf;
                                          --student: without solutions, mfnet-book-student.pdf
@@ -282,6 +285,8 @@ def cmd_shot(args: list[str]) -> int:
     parser.add_argument("page", type=Path, nargs="+")
     parser.add_argument("--width", type=int, default=1280, help="viewport width, CSS px")
     parser.add_argument("--dark", action="store_true", help="prefers-color-scheme: dark")
+    parser.add_argument("--tile", type=int, default=1600,
+                        help="viewport and tile height, CSS px (default 1600)")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()),
                         help="folder for the PNGs (default: the temporary folder)")
     opts = parser.parse_args(args)
@@ -292,16 +297,228 @@ def cmd_shot(args: list[str]) -> int:
         return 1
     if _chromium.local_mathjax() is None:
         say("no local MathJax (see .ci/run): formulas show as TeX source")
+    opts.out.mkdir(parents=True, exist_ok=True)
     with _chromium.Browser() as browser:
         for page in opts.page:
-            tab = browser.open(page.resolve(), width=opts.width, dark=opts.dark)
+            # The viewport is one tile high: each tile is the page scrolled to it,
+            # laid out at exactly this viewport (see Page.screenshot_tiles).
+            tab = browser.open(page.resolve(), width=opts.width, height=opts.tile,
+                               dark=opts.dark)
             name = f"shot-{page.stem}-{opts.width}" + ("-dark" if opts.dark else "")
             for old in opts.out.glob(f"{name}-[0-9][0-9].png"):
                 old.unlink()
             tiles = tab.screenshot_tiles(opts.out / name)
             tab.close()
-            say(f"{len(tiles)} tiles of 1600 px: {tiles[0]} ...")
+            say(f"{len(tiles)} tiles of {opts.tile} px: {tiles[0]} ... {tiles[-1].name}")
     return 0
+
+
+# -- page speed on a phone: Lighthouse against a local copy of the site --------------
+LIGHTHOUSE_VERSION = "12.2.3"
+SPEED_MIN = 0.9          # Lighthouse mobile performance every chapter page must reach
+SPEED_TIMEOUT = 240      # seconds for one page's Lighthouse run
+SPEED_BUDGET = 1800      # seconds for the whole run (CI stays well under 90 minutes)
+# The score depends on the machine's load (Lighthouse scales what it measures);
+# the bytes a page transfers and how much it shifts while loading do not.
+SPEED_MAX_BYTES = 1e6    # bytes transferred by one page (issue 19: under 1 MB)
+SPEED_MAX_CLS = 0.1      # Lighthouse's "good" cumulative layout shift
+# GitHub Pages compresses these with gzip; the local server does the same.
+GZIP_TYPES = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".ipynb", ".xml")
+
+
+def lighthouse_cli() -> Path | None:
+    """Lighthouse's CLI (npm, in the CI cache; installed with npm when missing)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    prefix = cache / "mfnet-ci" / f"lighthouse-{LIGHTHOUSE_VERSION}"
+    cli = prefix / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if cli.exists():
+        return cli
+    if shutil.which("npm") and shutil.which("node"):
+        say(f"installing lighthouse@{LIGHTHOUSE_VERSION} with npm into {prefix}")
+        prefix.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                        str(prefix), f"lighthouse@{LIGHTHOUSE_VERSION}"],
+                       stdout=subprocess.DEVNULL, check=False, timeout=600)
+    return cli if cli.exists() else None
+
+
+def serve_site(site: Path, mathjax: Path | None):
+    """A bounded local copy of the site on 127.0.0.1, gzip like GitHub Pages.
+
+    Pages that load MathJax from the CDN get it from ``/_mathjax/`` instead,
+    served from the local npm copy (MATHJAX: its ``es5`` folder), so that the
+    measurement includes MathJax as a reader downloads and runs it. Returns
+    (server, base URL); ``server.shutdown()`` stops it.
+    """
+    import gzip
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):  # quiet
+            pass
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path.startswith("/_mathjax/") and mathjax is not None:
+                file = (mathjax / path[len("/_mathjax/"):]).resolve()
+                if mathjax.resolve() not in file.parents:
+                    return self.send_error(403)
+            else:
+                file = Path(self.translate_path(path))
+                if file.is_dir():
+                    file = file / "index.html"
+            if not file.is_file():
+                return self.send_error(404)
+            body = file.read_bytes()
+            if file.suffix == ".html" and mathjax is not None:
+                body = re.sub(rb'src="(?:https?:)?//[^"]*mathjax[^"]*/es5/([\w.-]+\.js)"',
+                              rb'src="/_mathjax/\1"', body)
+            ctype = self.guess_type(str(file))
+            zipped = file.suffix in GZIP_TYPES and "gzip" in self.headers.get(
+                "Accept-Encoding", "")
+            if zipped:
+                body = gzip.compress(body, 6)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=600")  # as GitHub Pages
+            if zipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def speed_summary(report: dict) -> dict:
+    """Score, timings (ms), bytes transferred and DOM size from a Lighthouse JSON report."""
+    audits = report["audits"]
+
+    def num(name, key="numericValue"):
+        return (audits.get(name) or {}).get(key)
+
+    return {"score": report["categories"]["performance"]["score"],
+            "fcp_ms": num("first-contentful-paint"), "lcp_ms": num("largest-contentful-paint"),
+            "tbt_ms": num("total-blocking-time"), "cls": num("cumulative-layout-shift"),
+            "si_ms": num("speed-index"), "bytes": num("total-byte-weight"),
+            "dom": num("dom-size"),
+            # Lighthouse's measure of this machine's CPU speed: a loaded machine
+            # scores lower than the same page on an idle one (simulated 4x slowdown).
+            "benchmark": report.get("environment", {}).get("benchmarkIndex")}
+
+
+def cmd_speed_pages(args: list[str]) -> int:
+    """Lighthouse mobile performance of the built pages, served locally with gzip."""
+    import argparse
+    import tempfile
+    parser = argparse.ArgumentParser(prog="dev.py speed-pages")
+    parser.add_argument("pages", nargs="*",
+                        help="pages relative to the site (default: every page of _toc.yml)")
+    parser.add_argument("--site", type=Path, default=SITE, help="built site (default _build/html)")
+    parser.add_argument("--min", type=float, default=SPEED_MIN,
+                        help=f"lowest score accepted (default {SPEED_MIN}); 0 only reports")
+    parser.add_argument("--max-bytes", type=float, default=SPEED_MAX_BYTES,
+                        help="most bytes a page may transfer (default 1e6; 0: no limit)")
+    parser.add_argument("--max-cls", type=float, default=SPEED_MAX_CLS,
+                        help=f"largest cumulative layout shift (default {SPEED_MAX_CLS})")
+    parser.add_argument("--budget", type=float, default=SPEED_BUDGET,
+                        help=f"seconds for the whole run (default {SPEED_BUDGET}); pages left "
+                             "when it is spent are listed as not measured")
+    parser.add_argument("--json", type=Path, help="write the measurements to this file")
+    parser.add_argument("--reports", type=Path,
+                        help="keep Lighthouse's full JSON report of each page in this folder")
+    opts = parser.parse_args(args)
+    site = opts.site.resolve()
+    if not (site / "index.html").exists():
+        say(f"no built site in {site}: run `python3 dev.py book` (or preview) first")
+        return 1
+    chrome = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)),
+                  None)
+    if chrome is None or not shutil.which("node"):
+        say("SKIPPED speed-pages: chromium or node is not installed (apt-get install chromium "
+            "nodejs npm)")
+        return 0
+    cli = lighthouse_cli()
+    if cli is None:
+        say(f"SKIPPED speed-pages: no lighthouse@{LIGHTHOUSE_VERSION} (npm could not install it)")
+        return 0
+    pages = opts.pages
+    if not pages:
+        toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+        entries = re.findall(r"(?:root|file):\s*([\w/.-]+?)(?:\.ipynb|\.md)?\s*$", toc, re.M)
+        pages = [entry + ".html" for entry in entries]
+    es5 = mathjax_es5()
+    if es5 is None:
+        say("no local MathJax: pages that load it from the CDN are measured without it")
+    server, base = serve_site(site, es5)
+    results, failed = {}, []
+    try:
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="mfnet-lighthouse-") as tmp:
+            for k, page in enumerate(pages):
+                if time.monotonic() - started > opts.budget:
+                    say(f"time budget of {opts.budget:.0f} s spent: not measured: "
+                        + ", ".join(pages[k:]))
+                    break
+                out = Path(tmp) / "report.json"
+                cmd = ["node", str(cli), f"{base}/{page}", "--quiet",
+                       "--only-categories=performance", "--output=json",
+                       f"--output-path={out}", "--max-wait-for-load=60000",
+                       "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+                env = {**child_env(), "CHROME_PATH": chrome}
+                # Its own process group: on a timeout (or Ctrl-C) the Chromium that
+                # Lighthouse started goes with it.
+                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True,
+                                        start_new_session=True)
+                try:
+                    _, stderr = proc.communicate(timeout=SPEED_TIMEOUT)
+                except BaseException as error:
+                    import signal
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    if not isinstance(error, subprocess.TimeoutExpired):
+                        raise
+                    failed.append(f"{page}: Lighthouse took more than {SPEED_TIMEOUT} s")
+                    continue
+                if proc.returncode != 0 or not out.exists():
+                    failed.append(f"{page}: Lighthouse failed: {stderr.strip()[-300:]}")
+                    continue
+                report = json.loads(out.read_text(encoding="utf-8"))
+                if report.get("runtimeError"):
+                    failed.append(f"{page}: {report['runtimeError']}")
+                    continue
+                r = results[page] = speed_summary(report)
+                if opts.reports:
+                    opts.reports.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(out, opts.reports / (page.replace("/", "-") + ".json"))
+                say(f"{page}: performance {r['score']:.2f}  FCP {r['fcp_ms'] / 1000:.1f} s  "
+                    f"LCP {r['lcp_ms'] / 1000:.1f} s  TBT {r['tbt_ms']:.0f} ms  "
+                    f"CLS {r['cls']:.3f}  {r['bytes'] / 1e6:.2f} MB  {r['dom']:.0f} nodes  "
+                    f"(CPU benchmark {r['benchmark'] or 0:.0f})")
+    finally:
+        server.shutdown()
+    if opts.json:
+        opts.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    slow = [f"{p}: {r['score']:.2f}" for p, r in results.items() if r["score"] < opts.min]
+    heavy = [f"{p}: {r['bytes'] / 1e6:.2f} MB" for p, r in results.items()
+             if opts.max_bytes and r["bytes"] > opts.max_bytes]
+    shifting = [f"{p}: {r['cls']:.3f}" for p, r in results.items() if r["cls"] > opts.max_cls]
+    if heavy:
+        say(f"pages over {opts.max_bytes / 1e6:g} MB transferred: " + ", ".join(heavy))
+    if shifting:
+        say(f"pages that shift more than {opts.max_cls} while loading: " + ", ".join(shifting))
+    for problem in failed:
+        say(problem)
+    if slow:
+        say(f"below {opts.min} (Lighthouse mobile performance): " + ", ".join(slow))
+    return 1 if failed or slow or heavy or shifting else 0
 
 
 # -- editions: PDF, student edition, offline archive ------------------------------------
@@ -711,7 +928,8 @@ def cmd_editions(args: list[str]) -> int:
 
 
 COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
-            "preview": cmd_preview, "shot": cmd_shot, "pdf": cmd_pdf, "student": cmd_student,
+            "preview": cmd_preview, "shot": cmd_shot, "speed-pages": cmd_speed_pages,
+            "pdf": cmd_pdf, "student": cmd_student,
             "offline": cmd_offline, "editions": cmd_editions}
 
 

@@ -219,30 +219,81 @@ class Page:
                 raise TimeoutError(f"page never satisfied: {condition}")
             time.sleep(0.1)
 
-    def screenshot(self, out: Path, full_page: bool = True) -> Path:
-        params = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
-            width, height = self.evaluate(
-                "[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
-        data = self.send("Page.captureScreenshot", params)["data"]
-        out.write_bytes(base64.b64decode(data))
-        return out
+    # Screenshots never use ``captureBeyondViewport``: to draw beyond the
+    # viewport Chromium resizes the page's frame to the clip for the capture,
+    # which re-runs the layout at another viewport size (media queries, ``vh``
+    # units, the theme's resize handlers that collapse the sidebar). Tiles then
+    # showed the page shifted sideways by up to 294 px, and tall pages came out
+    # blank or garbled. The page is instead scrolled to each tile, and the
+    # viewport, laid out exactly as the reader's, is captured.
+    SETTLE_JS = ("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() =>"
+                 " setTimeout(r, 30))))")
+    IMAGES_IN_VIEW_JS = ("[...document.images].every(img => { const r ="
+                         " img.getBoundingClientRect(); return img.complete || r.bottom < 0"
+                         " || r.top > innerHeight || !r.width; })")
 
-    def screenshot_tiles(self, stem: Path, tile: int = 1600) -> list[Path]:
-        """The whole page as PNG tiles ``STEM-00.png``, ``STEM-01.png``, ... of ``tile`` px."""
-        width, height = self.evaluate(
-            "[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+    def _scroll_to(self, top: int) -> dict:
+        """Scroll the window to ``top`` (CSS px), wait for the frame and the images in view."""
+        self.evaluate(f"window.scrollTo(0, {int(top)})")
+        self.evaluate(self.SETTLE_JS)
+        try:
+            self.wait_for(self.IMAGES_IN_VIEW_JS, timeout=10)
+        except TimeoutError:
+            pass  # an image that never loads shows as it is
+        return self.evaluate("({x: window.scrollX, y: window.scrollY, w: innerWidth,"
+                             " h: innerHeight, cw: document.documentElement.clientWidth,"
+                             " H: document.documentElement.scrollHeight,"
+                             " scale: visualViewport.scale})")
+
+    def _capture(self, view: dict, top: int, height: int) -> bytes:
+        """PNG of the page rows ``top .. top + height``, which must be in the viewport."""
+        if view["scale"] != 1:
+            raise ProtocolError(f"the page is zoomed (visual viewport scale {view['scale']}):"
+                                " it is wider than the viewport")
+        if not (view["y"] - 0.5 <= top and top + height <= view["y"] + view["h"] + 0.5):
+            raise ProtocolError(f"rows {top}-{top + height} are not in the viewport "
+                                f"({view['y']}-{view['y'] + view['h']})")
+        # The clip is in document coordinates; the capture stays inside the viewport.
+        clip = {"x": view["x"], "y": top, "width": view["cw"], "height": height, "scale": 1}
+        data = self.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": False, "clip": clip})["data"]
+        return base64.b64decode(data)
+
+    def screenshot_tiles(self, stem: Path, tile: int | None = None) -> list[Path]:
+        """The whole page as PNG tiles ``STEM-00.png``, ``STEM-01.png``, ...
+
+        Each tile is one viewport (``tile`` px high, default: the viewport's
+        height; at most the viewport), captured after scrolling the page to it,
+        so fixed and sticky parts (the header, the sidebars) appear on every
+        tile, where the reader sees them. Returns the paths.
+        """
+        # Sections with content-visibility: auto are laid out only near the
+        # viewport, so the page's height changes while it scrolls: lay out all.
+        self.evaluate("(() => { const s = document.createElement('style'); s.textContent ="
+                      " '* { content-visibility: visible !important; }';"
+                      " document.head.appendChild(s); })()")
+        view = self._scroll_to(0)
+        tile = min(int(tile or view["h"]), int(view["h"]))
+        height = int(view["H"])
+        stem.parent.mkdir(parents=True, exist_ok=True)
         tiles = []
         for k, top in enumerate(range(0, height, tile)):
-            clip = {"x": 0, "y": top, "width": width, "height": min(tile, height - top),
-                    "scale": 1}
-            data = self.send("Page.captureScreenshot", {
-                "format": "png", "captureBeyondViewport": True, "clip": clip})["data"]
+            rows = min(tile, height - top)
+            view = self._scroll_to(top)
             out = stem.with_name(f"{stem.name}-{k:02d}.png")
-            out.write_bytes(base64.b64decode(data))
+            out.write_bytes(self._capture(view, top, rows))
             tiles.append(out)
+        self._scroll_to(0)
         return tiles
+
+    def screenshot(self, out: Path, full_page: bool = True) -> Path:
+        """The viewport as a PNG (``full_page``: the tiles of :meth:`screenshot_tiles`,
+        written as ``OUT-00.png``, ... beside ``out``; returns the first)."""
+        if full_page:
+            return self.screenshot_tiles(out.with_suffix(""))[0]
+        view = self._scroll_to(int(self.evaluate("window.scrollY")))
+        out.write_bytes(self._capture(view, int(view["y"]), int(view["h"])))
+        return out
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})

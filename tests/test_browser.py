@@ -151,6 +151,13 @@ MEASURE = r"""
 (async () => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  // Lazy images load now, so that their natural sizes can be measured.
+  await Promise.all([...document.images].map(img => {
+    img.loading = 'eager';
+    return img.complete ? null : new Promise(r => {
+      img.addEventListener('load', r); img.addEventListener('error', r);
+      setTimeout(r, 10000); });
+  }));
   await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
   const art = document.querySelector('article.bd-article') || document.querySelector('main')
               || document.body;
@@ -199,6 +206,7 @@ MEASURE = r"""
     items.push(Object.assign(label(el), {
       tag: el.tagName.toLowerCase(), over: Math.round(over), past: Math.round(past),
       scrolls: /auto|scroll/.test(cs.overflowX), eqno_visible,
+      cue: /gradient/.test(cs.backgroundImage),
       output: !!el.closest('div.cell_output'), solution: !!el.closest('div.solution')}));
   }
   // Characters that fit the narrowest code/output box (no wrapping at this width).
@@ -224,16 +232,32 @@ MEASURE = r"""
                   JSON.stringify((pre.textContent || '').trim().slice(0, 50));
     }
   }
+  // Code and output blocks that wrap their lines (white-space other than pre).
+  const wrapping = [...art.querySelectorAll('div.highlight pre, div.cell_output pre, div.output pre')]
+    .filter(pre => pre.getClientRects().length && getComputedStyle(pre).whiteSpace !== 'pre')
+    .map(pre => Object.assign(label(pre), {white_space: getComputedStyle(pre).whiteSpace}));
+  // Icons: FontAwesome's script is gone, so each icon must be drawn by a CSS rule.
+  const icons = [...document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]')]
+    .filter(i => getComputedStyle(i).display !== 'none' && !i.closest('[hidden]'))
+    .filter(i => !/url\(/.test(getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage || ''))
+    .map(i => i.className);
   const images = [...art.querySelectorAll('img')].map(img => {
     const figure = img.closest('figure');
     const caption = figure ? figure.querySelector('figcaption') : null;
-    return {src: img.getAttribute('src') || '', alt: img.getAttribute('alt') || '',
+    const r = img.getBoundingClientRect();
+    const link = img.closest('a[href]');
+    const file = (img.getAttribute('src') || '').split('/').pop();
+    return {natural: [img.naturalWidth, img.naturalHeight], shown: [r.width, r.height],
+            css_width: parseFloat(img.getAttribute('width')) || img.naturalWidth,
+            full_size: !!link && link.getAttribute('href').split('/').pop() === file,
+            src: img.getAttribute('src') || '', alt: img.getAttribute('alt') || '',
             caption: caption ? caption.textContent.trim().replace(/\s+/g, ' ') : '',
             number: caption && caption.querySelector('.caption-number')
                     ? caption.querySelector('.caption-number').textContent.trim() : ''};
   });
   return {viewport: vw, page_width: document.documentElement.scrollWidth, capacity, narrowest,
-          mathjax: document.querySelectorAll('mjx-container').length, items, images};
+          mathjax: document.querySelectorAll('mjx-container').length, items, images,
+          wrapping, icons};
 })()
 """
 
@@ -497,6 +521,9 @@ def overflow_problems(items: list[dict], width: int, with_mathjax: bool) -> list
                             "does not scroll")
         elif item["eqno_visible"] is False:
             problems.append(f"{where} scrolls, but its equation number is out of view")
+        elif not item.get("cue", True):
+            problems.append(f"{where} scrolls without showing it: no edge shadow "
+                            "(the background gradients of _static/mfnet.css)")
     return problems
 
 
@@ -560,6 +587,86 @@ def test_every_image_is_a_figure_with_caption_and_alt_text(doc, pages):
     assert not problems, f"{doc}:\n" + "\n".join(problems)
 
 
+ASPECT_TOLERANCE = 0.03   # rendered aspect ratio vs the image's own (issue 19)
+MIN_SCALE = 0.45          # a figure shown smaller than this, of its width at 1280 px...
+                          # ...must link to its full size (labels get too small to read)
+
+
+def phone_image_problems(images: list[dict]) -> list[str]:
+    """Figures drawn out of proportion, or shrunk too far without a full-size link."""
+    problems = []
+    for image in images:
+        name = image["src"].rsplit("/", 1)[-1][:24]
+        (nw, nh), (w, h) = image["natural"], image["shown"]
+        if not (nw and nh):
+            problems.append(f"image {name}... did not load")
+            continue
+        if not (w and h):
+            continue  # not displayed (e.g. inside a closed part)
+        own, shown = nw / nh, w / h
+        if abs(shown / own - 1) > ASPECT_TOLERANCE:
+            problems.append(
+                f"image {name}... is drawn at {w:.0f}x{h:.0f} px, aspect {shown:.3f}; its own "
+                f"is {own:.3f} ({nw}x{nh}): {100 * abs(shown / own - 1):.0f} % out of "
+                "proportion (an inline height? see mfnet_book/webpage.py)")
+        scale = w / image["css_width"] if image["css_width"] else 1
+        if scale < MIN_SCALE and not image["full_size"]:
+            problems.append(
+                f"image {name}... is shown at {100 * scale:.0f} % of its width ({w:.0f} of "
+                f"{image['css_width']:.0f} px) and does not link to its full size")
+    return problems
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_phone_figures_keep_their_proportions_and_open_full_size(doc, pages):
+    """At 390 px every figure keeps its aspect (within 3 %), and one shrunk below 45 %
+    of its width links to the full-size image."""
+    built_page(doc)
+    images = pages.get(doc, 390)["images"]
+    problems = phone_image_problems(images)
+    assert not problems, f"{doc} at 390 px:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("doc", toc_pages())
+def test_code_and_outputs_never_wrap_and_icons_are_drawn(doc, width, pages):
+    """Code and printed outputs keep their lines (white-space: pre, they scroll
+    instead); every icon of the page is drawn by _static/mfnet-icons.css."""
+    built_page(doc)
+    measured = pages.get(doc, width)
+    problems = [f"{item['section']}: {item['what']!r} wraps (white-space: "
+                f"{item['white_space']})" for item in measured["wrapping"]]
+    problems += [f"icon {icon!r} has no rule in _static/mfnet-icons.css"
+                 for icon in sorted(set(measured["icons"]))]
+    assert not problems, f"{doc} at {width} px:\n" + "\n".join(problems[:40])
+
+
+def test_screenshot_tiles_are_the_page_as_laid_out():
+    """dev.py shot: tile 0 is exactly what the viewport shows; the tiles cover the page."""
+    page = built_page("book/index")
+    import base64
+    import io
+    import tempfile
+    import matplotlib.image
+    with _chromium.Browser() as browser, tempfile.TemporaryDirectory() as tmp:
+        tab = browser.open(page, width=1280, height=700)
+        tiles = tab.screenshot_tiles(Path(tmp) / "t")   # ends scrolled back to the top
+        height = tab.evaluate("document.documentElement.scrollHeight")
+        direct = base64.b64decode(tab.send("Page.captureScreenshot", {"format": "png"})["data"])
+        sizes = [int.from_bytes(t.read_bytes()[20:24], "big") for t in tiles]
+        first = matplotlib.image.imread(tiles[0])[..., :3]
+        tab.close()
+    shown = matplotlib.image.imread(io.BytesIO(direct))[..., :3]
+    assert height > 700, "the landing page fits one viewport: the test needs a taller page"
+    assert sum(sizes) == height, f"tiles of {sizes} px do not cover the page's {height} px"
+    assert first.shape == shown.shape, f"tile 0 is {first.shape}, the viewport {shown.shape}"
+    # The page re-laid out (the old captureBeyondViewport tiles) moved the column
+    # by 294 px: most pixels change. A focus ring or hover may change a few.
+    changed = float((abs(first - shown).sum(axis=-1) > 0.01).mean())
+    assert changed < 0.001, (f"tile 0 differs from the viewport in {100 * changed:.2f} % of "
+                             "its pixels: the page was laid out again for the screenshot")
+
+
 def test_overflow_rules_on_measured_samples():
     """The rules above, on measurements like those the pages give (so they can fail)."""
     fits = {"tag": "pre", "over": 0, "past": 0, "scrolls": True, "eqno_visible": None,
@@ -568,11 +675,13 @@ def test_overflow_rules_on_measured_samples():
     scrolling_eq = {**fits, "tag": "mjx-container", "over": 120, "eqno_visible": True}
     hidden_number = {**scrolling_eq, "eqno_visible": False}
     cut = {**fits, "tag": "table", "over": 30, "scrolls": False}
+    no_cue = {**scrolling_eq, "cue": False}
     past_column = {**fits, "past": 40}
     assert overflow_problems([wide_code], 1280, True)
     assert overflow_problems([scrolling_eq], 1280, True)
     assert overflow_problems([wide_code, scrolling_eq], 390, True) == []
     assert overflow_problems([hidden_number], 390, True)
+    assert overflow_problems([no_cue], 390, True)
     assert overflow_problems([cut], 390, True)
     assert overflow_problems([past_column], 390, True)
     assert overflow_problems([scrolling_eq], 1280, False) == []  # TeX source only
@@ -580,3 +689,39 @@ def test_overflow_rules_on_measured_samples():
     assert len(image_problems([image])) == 2
     assert image_problems([{**image, "alt": "Loss contours with three paths",
                             "caption": "Fig. 9.1 Gradient descent"}]) == []
+    fig = {"src": "../_images/ab12.png", "natural": [1300, 700], "shown": [342, 184.2],
+           "css_width": 650, "full_size": True}
+    assert phone_image_problems([fig]) == []
+    assert phone_image_problems([{**fig, "shown": [342, 240]}])       # squeezed: 1.43 vs 1.86
+    assert phone_image_problems([{**fig, "shown": [250, 134.6], "full_size": False}])
+    assert phone_image_problems([{**fig, "shown": [342, 184.2], "full_size": False}]) == []
+
+
+def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
+    """mfnet_book.webpage on a small page: the numbers come from the PNG written here."""
+    import struct
+    import zlib
+    from mfnet_book import webpage
+    (tmp_path / "_images").mkdir()
+    ihdr = struct.pack(">IIBBBBB", 1300, 700, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(
+        ">I", zlib.crc32(b"IHDR" + ihdr))
+    (tmp_path / "_images" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
+    page = tmp_path / "index.html"   # the landing page: its first picture loads at once
+    text = ('<html><head><script src="_static/doctools.js"></script>'
+            '<script src="searchindex.js"></script>'
+            '<script defer src="_static/scripts/fontawesome.js?digest=1"></script></head>'
+            '<body><article class="bd-article"><figure>'
+            '<img alt="a" src="_images/f.png" style="width: 650px; height: 400px;" />'
+            '<img alt="b" src="_images/f.png" style="width: 650px; height: 400px;" />'
+            '</figure></article></body></html>')
+    once = webpage.rewrite_page(text, page)
+    assert "fontawesome" not in once
+    assert '<script defer src="_static/doctools.js">' in once
+    assert "searchindex" not in once
+    imgs = re.findall(r"<img[^>]*>", once)
+    assert len(imgs) == 2 and all('width="650" height="350"' in i for i in imgs), imgs
+    assert all("height: 400px" not in i for i in imgs)
+    assert 'loading="lazy"' not in imgs[0] and 'loading="lazy"' in imgs[1]
+    assert once.count('href="_images/f.png"') == 2
+    assert webpage.rewrite_page(once, page) == once
