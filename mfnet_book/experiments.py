@@ -63,6 +63,8 @@ class Spread:
     ``str(spread)`` reads ``"0.0070 (0.0061-0.0082, 5 seeds)"``: the median
     and the range, with two significant digits of the median (and the same
     decimals for the range); ``format(spread, ".3f")`` chooses the format.
+    The range reads "low to high" when a hyphen would be ambiguous
+    (negative values, exponents).
     """
 
     values: np.ndarray
@@ -88,7 +90,8 @@ class Spread:
         if not spec:
             spec = f".{_decimals(self.median)}f"
         low, high = format(self.low, spec), format(self.high, spec)
-        joined = f"{low}-{high}" if self.low >= 0 else f"{low} to {high}"
+        plain = self.low >= 0 and "e" not in low + high and "inf" not in low + high
+        joined = f"{low}-{high}" if plain else f"{low} to {high}"
         seeds = "seed" if self.n == 1 else "seeds"
         return f"{format(self.median, spec)} ({joined}, {self.n} {seeds})"
 

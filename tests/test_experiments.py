@@ -39,6 +39,8 @@ def test_spread_formats_large_and_negative_values():
     assert str(over_seeds(lambda s: [-0.5, 0.25, 1.0][s], seeds=range(3))) == \
         "0.25 (-0.50 to 1.00, 3 seeds)"
     assert str(over_seeds(lambda s: 2.0, seeds=[7])) == "2.0 (2.0-2.0, 1 seed)"
+    assert format(over_seeds(lambda s: [3.3e4, 1.6e4, 6.1e4][s], seeds=range(3)),
+                  ".1e") == "3.3e+04 (1.6e+04 to 6.1e+04, 3 seeds)"
 
 
 def test_over_seeds_passes_each_seed_once_in_order():
