@@ -159,3 +159,27 @@ def layer_norms(norms, ylabel=r"norm of $\partial J / \partial W^{[l]}$"):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def seed_spreads(groups, ylabel="loss of the final weights $J$"):
+    """One column of dots per setting, one dot per seed, a bar at the median.
+
+    ``groups``: dict label -> values over the seeds (a
+    :class:`mfnet_book.experiments.Spread` or an array), drawn in that order
+    on a logarithmic axis. Returns a figure ``FULL_WIDTH`` wide.
+    """
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.8))
+    for k, (label, values) in enumerate(groups.items()):
+        values = np.asarray(getattr(values, "values", values), dtype=float)
+        offsets = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else [0.0]
+        ax.plot(k + np.asarray(offsets), values, "o", color=COLORS[k % len(COLORS)],
+                markersize=7, alpha=0.85, label=label)
+        ax.plot([k - 0.25, k + 0.25], [np.median(values)] * 2, "-", color="0.2", lw=2)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels([label.replace(", ", ",\n", 1) for label in groups])
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_yscale("log")
+    ax.set_ylabel(ylabel)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 
 import mfnet  # noqa: E402
 from mfnet_book.curves import (activation_panels, layer_norms, line_data,  # noqa: E402
-                               loss_curves, loss_panels)
+                               loss_curves, loss_panels, seed_spreads)
 from mfnet_book.histograms import layer_histograms, log_magnitudes  # noqa: E402
 from mfnet_book.landscapes import descent_paths, quadratic_grid  # noqa: E402
 
@@ -193,6 +193,23 @@ def test_loss_panels_and_curves_draw_what_they_are_given():
     [(_, x, y)] = line_data(fig)
     assert np.array_equal(x, [1, 2, 3]) and np.array_equal(y, [1e-5, 1e-3, 1.0])
     assert math.isclose(fig.get_size_inches()[0], 6.6)
+
+
+
+def test_seed_spreads_draws_every_seed_and_the_median():
+    from mfnet_book.experiments import over_seeds
+    values = {"SGD": [0.0070, 0.0061, 0.0082, 0.0066, 0.0075],
+              "momentum": [0.0023, 0.0021, 0.0024, 0.0022, 0.0025]}
+    fig = seed_spreads({"SGD": over_seeds(lambda s: values["SGD"][s]),
+                        "momentum": np.array(values["momentum"])})
+    drawn = line_data(fig)
+    # one labelled series of dots per setting, the seeds' values in order
+    assert [list(y) for _, _, y in drawn] == [values["SGD"], values["momentum"]]
+    # the unlabelled bars sit at the medians (0.0070 and 0.0023, by hand)
+    bars = [line.get_ydata() for line in fig.axes[0].get_lines()
+            if line.get_label().startswith("_")]
+    assert [tuple(b) for b in bars] == [(0.0070, 0.0070), (0.0023, 0.0023)]
+    assert fig.axes[0].get_yscale() == "log"
 
 
 if __name__ == "__main__":  # pragma: no cover
