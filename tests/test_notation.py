@@ -90,8 +90,6 @@ SECOND_MEANING_RULES = [
 SECOND_MEANINGS_PENDING = {
     "04_backprop_matrix.ipynb": "\\hat{y}_i for a sample (ch04-06 engineer)",
     "06_worked_example.ipynb": "\\hat{y}_i for a sample (ch04-06 engineer)",
-    "07_losses.ipynb": "\\hat{y}_i, z_i for a sample; z_l with l a neuron",
-    "09_training.ipynb": "\\hat y_i for a sample",
     "11_regression_california.ipynb": "\\hat y_i for a sample; \\bar y for a mean",
     "12_classification_mnist.ipynb": "z_i for a sample's column",
 }
