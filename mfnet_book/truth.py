@@ -539,13 +539,18 @@ def solutions(nb: dict) -> list[dict]:
     for i, cell in enumerate(nb.get("cells", [])):
         text = source(cell)
         if cell.get("cell_type") == "markdown":
-            start = SOLUTION_START.search(text)
-            if start:
-                current = {"label": start.group("label"), "cells": [], "asserts": 0,
-                           "start": i}
-                found.append(current)
-            if SOLUTION_END.search(text):
-                current = None
+            # One cell may close a solution and open the next (or open and
+            # close one): take the markers in the order they are written.
+            markers = sorted([(m.start(), m) for m in SOLUTION_START.finditer(text)]
+                             + [(m.start(), None) for m in SOLUTION_END.finditer(text)],
+                             key=lambda pair: pair[0])
+            for _, start in markers:
+                if start is None:
+                    current = None
+                else:
+                    current = {"label": start.group("label"), "cells": [], "asserts": 0,
+                               "start": i}
+                    found.append(current)
         elif current is not None and cell.get("cell_type") == "code":
             current["cells"].append(i)
             current["asserts"] += sum(assert_counts(cell))

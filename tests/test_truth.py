@@ -330,3 +330,58 @@ def test_sanitize_patterns_cannot_hide_a_result():
         hidden = [r for r in results if pattern.search(r)]
         assert not hidden, (f"book/sanitize.cfg [{section}] ({pattern.pattern}) would hide "
                             f"results from nbval: {hidden}")
+
+
+# -- exercise solutions (the status page's "solutions" column) ---------------------------
+def md_cell(text: str) -> dict:
+    return {"cell_type": "markdown", "source": text, "metadata": {}}
+
+
+def solution_cells(*cells: dict) -> dict[str, list[int]]:
+    return {s["label"]: s["cells"] for s in truth.solutions({"cells": list(cells)})}
+
+
+def test_a_solution_starting_in_the_cell_that_ends_the_previous_one_is_found():
+    # The usual layout: one markdown cell closes solution 1, states exercise 2
+    # and opens its solution. The parser once dropped solution 2 (opened, then
+    # closed by the earlier end marker of the same cell).
+    found = solution_cells(
+        md_cell("```{exercise}\n:label: ex-1\nDo.\n```\n"
+                "```{solution-start} ex-1\n:class: dropdown\n```"),
+        code_cell("assert 1 + 1 == 2"),
+        md_cell("```{solution-end}\n```\n\n```{exercise}\n:label: ex-2\nDo.\n```\n\n"
+                "```{solution-start} ex-2\n:class: dropdown\n```\nText first:"),
+        code_cell("assert 2 * 2 == 4"),
+        md_cell("```{solution-end}\n```"),
+        code_cell("print('after the solutions')"))
+    assert found == {"ex-1": [1], "ex-2": [3]}, found
+
+
+def test_a_solution_opened_and_closed_in_one_cell_has_no_code():
+    found = solution_cells(
+        md_cell("```{solution-start} ex-1\n:class: dropdown\n```\nProse only.\n"
+                "```{solution-end}\n```"),
+        code_cell("x = 1"))
+    assert found == {"ex-1": []}, found
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_gated_solution_of_a_chapter_is_found_with_its_code(path):
+    """Each ``solution-start`` is one solution; its cells lie before its end."""
+    nb = truth.load(path)
+    cells = nb["cells"]
+    starts = [(i, m.group("label")) for i, c in enumerate(cells)
+              if c["cell_type"] == "markdown"
+              for m in truth.SOLUTION_START.finditer(truth.source(c))]
+    found = truth.solutions(nb)
+    assert [s["label"] for s in found] == [label for _, label in starts]
+    for solution in found:
+        # the code cells counted are exactly the code cells up to the next end
+        stop = next(i for i, c in enumerate(cells) if i >= solution["start"]
+                    and c["cell_type"] == "markdown"
+                    and any(m.start() > (truth.source(c).find(solution["label"])
+                                         if i == solution["start"] else -1)
+                            for m in truth.SOLUTION_END.finditer(truth.source(c))))
+        expected = [i for i in range(solution["start"] + 1, stop)
+                    if cells[i]["cell_type"] == "code"]
+        assert solution["cells"] == expected, (path.name, solution["label"])
