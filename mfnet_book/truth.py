@@ -855,3 +855,162 @@ def pinned_versions(requirements: Path = ROOT / "requirements.txt") -> list[tupl
                 installed = "not installed"
             rows.append((m.group(1), m.group(2), installed))
     return rows
+
+
+# -- comparative claims -------------------------------------------------------------------
+# A sentence that compares or explains ("beats", "causes", "grows like", "three
+# times faster") must rest on a controlled, repeated experiment
+# (mfnet_book.experiments): its markdown cell pastes a glue value recorded from
+# a Spread or a Comparison, or the notebook's metadata.mfnet.allowed_claims
+# lists the phrase with a reason.
+CLAIM = re.compile(
+    r"\b(?:beat(?:s|en)?|outperform(?:s|ed)?|(?:better|worse) than|faster|slower"
+    r"|caus(?:e|es|ed)|cur(?:e|es|ed)|dominat(?:e|es|ed)|grows? like|costs? little"
+    r"|(?:more|less|fewer) than|ahead of|lags? behind"
+    r"|times\s+(?:as|more|less|fewer|larger|smaller|faster|slower|lower|higher|better"
+    r"|worse))\b"
+    r"|(?<![\d\s])\s?×(?!\s?\d)|(?<=\s)×(?=\s)", re.I)
+# The functions whose results count as experiments, and the names they bind.
+EXPERIMENT_FUNCTIONS = {"over_seeds", "compare"}
+
+
+@dataclass
+class Claim:
+    """One comparative phrase in the prose: where it is and its sentence."""
+    phrase: str
+    start: int
+    sentence: str
+
+
+def scan_claims(text: str) -> list[Claim]:
+    """Every comparative phrase of a markdown cell's prose (math, code, roles masked)."""
+    masked = mask(text)
+    return [Claim(" ".join(m.group().split()).lower(), m.start(),
+                  sentence_at(masked.readable, m.start()))
+            for m in CLAIM.finditer(masked.prose)]
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _calls_experiment(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and call_name(n).split(".")[-1] in EXPERIMENT_FUNCTIONS
+               for n in ast.walk(node))
+
+
+def experiment_glue(nb: dict) -> set[str]:
+    """Glue names (with hyphens) whose recorded value comes from an experiment.
+
+    A name bound by a call to :data:`EXPERIMENT_FUNCTIONS` (``over_seeds``,
+    ``compare``, directly or inside a comprehension or function), or computed
+    from such a name, is *experimental*; so is a ``record``/``glue`` keyword
+    whose value reads one. Read in cell order, like the kernel runs them.
+    """
+    tainted: set[str] = set()
+    glue_names: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        tree = parse_cell(cell)
+        if tree is None:
+            continue
+        for _ in range(3):  # a few passes: names computed from tainted names
+            for node in ast.walk(tree):
+                targets, value = [], None
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    value = node.value
+                elif isinstance(node, (ast.FunctionDef, ast.Lambda)) and \
+                        _calls_experiment(node):
+                    if isinstance(node, ast.FunctionDef):
+                        tainted.add(node.name)
+                    continue
+                if value is None:
+                    continue
+                if _calls_experiment(value) or _names_in(value) & tainted:
+                    for target in targets:
+                        tainted |= {n.id for n in ast.walk(target)
+                                    if isinstance(n, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and \
+                    call_name(node).split(".")[-1] in GLUE_FUNCTIONS:
+                for kw in node.keywords:
+                    if kw.arg and (_calls_experiment(kw.value)
+                                   or _names_in(kw.value) & tainted):
+                        glue_names.add(kw.arg.replace("_", "-"))
+                if len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) and \
+                        (_calls_experiment(node.args[1]) or _names_in(node.args[1]) & tainted):
+                    glue_names.add(str(node.args[0].value).replace("_", "-"))
+    return glue_names
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(?P<name>[\w.-]+?)(?::[^`]*)?`")
+
+
+def allowed_claims(nb: dict) -> list[dict]:
+    """The notebook's ``metadata.mfnet.allowed_claims`` (a list of {phrase, reason})."""
+    return list(nb.get("metadata", {}).get("mfnet", {}).get("allowed_claims", []))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def all_claims(nb: dict) -> list[tuple[int, Claim, bool]]:
+    """``(cell, claim, tied)``: every comparative phrase, and whether an experiment backs it.
+
+    A claim is tied when its cell pastes a glue value of :func:`experiment_glue`.
+    """
+    experimental = experiment_glue(nb)
+    found = []
+    for i, text in prose_texts(nb):
+        claims = scan_claims(text)
+        if not claims:
+            continue
+        pasted = {m.group("name") for m in GLUE_ROLE.finditer(text)}
+        tied = bool(pasted & experimental)
+        found.extend((i, c, tied) for c in claims)
+    return found
+
+
+def untied_claims(nb: dict) -> list[tuple[int, Claim]]:
+    """Comparative phrases neither tied to an experiment nor on ``allowed_claims``."""
+    allowed = [_squash(str(e.get("phrase", ""))) for e in allowed_claims(nb)
+               if isinstance(e, dict)]
+    return [(i, c) for i, c, tied in all_claims(nb) if not tied
+            and not any(a and a in _squash(c.sentence) and c.phrase in a for a in allowed)]
+
+
+def claim_allowlist_problems(nb: dict) -> list[str]:
+    """Entries of ``allowed_claims`` without a reason, without a comparative word, unused."""
+    problems = []
+    sentences = [_squash(c.sentence) for _, c, _ in all_claims(nb)]
+    for entry in allowed_claims(nb):
+        if not isinstance(entry, dict) or "phrase" not in entry:
+            problems.append(f"entry {entry!r} is not {{'phrase': ..., 'reason': ...}}")
+            continue
+        phrase = _squash(str(entry["phrase"]))
+        if not str(entry.get("reason", "")).strip():
+            problems.append(f"entry {phrase!r} has no reason: say why the sentence needs "
+                            "no experiment (a definition, a mathematical fact, a proof)")
+        if not CLAIM.search(phrase):
+            problems.append(f"entry {phrase!r} holds no comparative word: quote the "
+                            "words around it")
+        elif not any(phrase in s for s in sentences):
+            problems.append(f"entry {phrase!r} does not occur in the prose any more: "
+                            "remove it")
+    return problems
+
+
+CLAIM_REMEDY = ("back the sentence with mfnet_book.experiments (compare(...) or "
+                "over_seeds(...) over five or more seeds, assert_a_better, then "
+                "record(cNN_name=...) from the result and paste {glue:text}`cNN-name` in "
+                "the same cell); or, if it needs no experiment (a definition, a proved "
+                "identity), add {\"phrase\": \"words around it\", \"reason\": \"...\"} to "
+                "the notebook's metadata.mfnet.allowed_claims")
+
+
+def describe_claim(name: str, index: int, claim: Claim) -> str:
+    """A failure message: notebook, cell, phrase, sentence."""
+    return f"{name}, cell {index}: {claim.phrase!r} in\n    \"{claim.sentence}\""

@@ -385,3 +385,108 @@ def test_every_gated_solution_of_a_chapter_is_found_with_its_code(path):
         expected = [i for i in range(solution["start"] + 1, stop)
                     if cells[i]["cell_type"] == "code"]
         assert solution["cells"] == expected, (path.name, solution["label"])
+
+# -- comparative claims ------------------------------------------------------------------
+# Chapters whose comparative sentences are not yet tied to experiments
+# (mfnet_book.experiments) or allowlisted: their offenders are listed as an
+# expected failure, not hidden. Shrink this list chapter by chapter; a
+# chapter not on it must have none. Chapters 7-9 are done (branch ch07-09).
+PENDING_CLAIMS = {
+    "01_introduction.ipynb", "02_signal_flow.ipynb", "03_backprop_index.ipynb",
+    "04_backprop_matrix.ipynb", "05_layers.ipynb", "06_worked_example.ipynb",
+    "10_generalisation.ipynb", "11_regression_california.ipynb",
+    "12_classification_mnist.ipynb", "13_speed.ipynb",
+}
+
+
+def claims(text: str) -> list[str]:
+    return [c.phrase for c in truth.scan_claims(text)]
+
+
+def test_comparative_phrases_are_found_in_prose_only():
+    text = ("Momentum beats SGD and Adam outperforms both; a batch of 16 trains faster "
+            "but is worse than 64. Saturation causes it, He's rule cures it, the "
+            "fixed cost dominates, the error grows like P and the check costs little; "
+            "it is three times as fast, more than the loop, and ahead of PyTorch.")
+    assert claims(text) == ["beats", "outperforms", "faster", "worse than", "causes",
+                            "cures", "dominates", "grows like", "costs little",
+                            "times as", "more than", "ahead of"]
+    assert claims("The ratio is {glue:text}`c09-ratio:.1f` × the plain step.") == ["×"]
+    # Not prose: math, inline code, glue and code fences; dimensions are not ratios.
+    assert claims(r"We write $a \text{ faster than } b$, `beats()`, a 28×28 image "
+                  "and\n```python\nfaster = True  # beats\n```\n") == []
+    # Ordinary words that contain a claim word are not claims.
+    assert claims("The causal graph and the cursor dominate nothing; secured.") == \
+        ["dominate"]
+
+
+def _experiment_nb(markdown: str, code: str) -> dict:
+    return {"metadata": {}, "cells": [
+        {"cell_type": "code", "source": code, "metadata": {"tags": ["remove-cell"]},
+         "outputs": []},
+        {"cell_type": "markdown", "source": markdown, "metadata": {}}]}
+
+
+def test_a_claim_is_tied_by_glue_recorded_from_an_experiment():
+    text = "Momentum beats SGD {glue:text}`c09-momentum-wins`."
+    tied = _experiment_nb(text, "cmp = compare(run_momentum, run_sgd)\n"
+                          "cmp.assert_a_better()\n"
+                          "record(c09_momentum_wins=cmp.seeds_phrase())")
+    assert truth.experiment_glue(tied) == {"c09-momentum-wins"}
+    assert truth.untied_claims(tied) == []
+    # Indirectly: a name computed from the experiment's result counts too.
+    spread = _experiment_nb(text, "s = over_seeds(run)\nmed = s.median\n"
+                            "record(c09_momentum_wins=med)")
+    assert truth.untied_claims(spread) == []
+    # A glue value from a single run does not tie the claim.
+    single = _experiment_nb(text, "loss = fit(model).loss[-1]\n"
+                            "record(c09_momentum_wins=loss)")
+    assert truth.experiment_glue(single) == set()
+    [(index, claim)] = truth.untied_claims(single)
+    assert (index, claim.phrase) == (1, "beats")
+    message = truth.describe_claim("09_training.ipynb", index, claim)
+    for part in ("09_training.ipynb", "cell 1", "'beats'", "Momentum beats SGD"):
+        assert part in message, (part, message)
+
+
+def test_allowed_claims_need_a_reason_and_must_occur():
+    nb = _experiment_nb("The loss grows like $|z|$ for large $|z|$.", "x = 1")
+    assert [c.phrase for _, c in truth.untied_claims(nb)] == ["grows like"]
+    nb["metadata"]["mfnet"] = {"allowed_claims": [
+        {"phrase": "loss grows like", "reason": "a limit of the formula, proved"}]}
+    assert truth.untied_claims(nb) == [] and truth.claim_allowlist_problems(nb) == []
+    nb["metadata"]["mfnet"]["allowed_claims"] += [
+        {"phrase": "momentum beats SGD", "reason": ""}, {"phrase": "the loss", "reason": "x"}]
+    problems = truth.claim_allowlist_problems(nb)
+    assert any("'momentum beats sgd' has no reason" in p for p in problems), problems
+    assert any("'momentum beats sgd' does not occur" in p for p in problems), problems
+    assert any("'the loss' holds no comparative word" in p for p in problems), problems
+
+
+def test_a_claim_planted_into_a_real_chapter_fails_the_check(tmp_path):
+    path = ROOT / "book" / "09_training.ipynb"
+    nb = truth.load(path)
+    before = {(i, c.phrase) for i, c in truth.untied_claims(nb)}
+    planted = plant_markdown(nb, "Tanh beats the sigmoid on this problem.")
+    planted["cells"] = [c for c in planted["cells"]]  # same cells, one sentence more
+    after = {(i, c.phrase) for i, c in truth.untied_claims(planted)}
+    assert {p for _, p in after - before} == {"beats"}, after - before
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_comparative_claims_rest_on_experiments(path):
+    nb = truth.load(path)
+    problems = [truth.describe_claim(path.name, i, c) for i, c in truth.untied_claims(nb)]
+    problems += [f"{path.name}: metadata.mfnet.allowed_claims: {p}"
+                 for p in truth.claim_allowlist_problems(nb)]
+    if problems and path.name in PENDING_CLAIMS:
+        pytest.xfail(f"pending (PENDING_CLAIMS in tests/test_truth.py), "
+                     f"{len(problems)} to fix:\n" + "\n".join(problems))
+    assert not problems, (f"{len(problems)} comparative claim(s) in {path.name} not tied "
+                          "to an experiment:\n" + "\n".join(problems)
+                          + "\nWhat to do: " + truth.CLAIM_REMEDY)
+
+
+def test_pending_claims_name_real_notebooks_or_the_coming_chapter():
+    names = {p.name for p in CHAPTERS} | {"10_generalisation.ipynb"}
+    assert PENDING_CLAIMS <= names, PENDING_CLAIMS - names
