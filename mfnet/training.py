@@ -25,13 +25,27 @@ __all__ = ["History", "batches", "fit", "predict", "evaluate", "prepare",
 class History:
     """What `fit` records, one float per epoch in every list.
 
-    loss : mean training loss over the epoch's batches (weighted by batch
-        size).
+    loss : the running training loss: the mean, over the epoch's batches
+        (weighted by batch size), of each batch's loss measured BEFORE
+        the update that batch makes (as Keras reports it). The weights
+        change during the epoch, so this is not the loss of any one set
+        of weights; it lags behind, most in early epochs and with small
+        batches. To compare optimisers, use ``train_loss``.
+    train_loss : the loss of the weights AFTER the epoch, on the whole
+        training data; filled only with ``fit(..., evaluate_train=True)``
+        (one more forward pass over the training data per epoch), else
+        empty. Chapter 10 (``book/10_generalisation.ipynb``).
     metrics : {name: [value per epoch]} of the metric functions passed to
         fit, on the whole training data after each epoch.
-    val_loss, val_metrics : the same on the validation data (if given).
+    val_loss, val_metrics : the loss and the metrics of the weights after
+        each epoch on the validation data (if given).
+    lr : the optimiser's learning rate during each epoch (set by a
+        ``schedule``, if fit has one).
     seconds : time since fit started, at the end of each epoch.
-    Used in ``book/09_training.ipynb``.
+
+    The losses are the loss function's values only: a ``weight_decay`` of
+    the optimiser is not part of them. Used in ``book/09_training.ipynb``
+    and ``book/10_generalisation.ipynb``.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -39,6 +53,8 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_metrics: dict[str, list[float]] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
 
 
 def batches(m: int, batch_size: int,
@@ -180,7 +196,8 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         validation: tuple | None = None,
         metrics: dict[str, Callable] | None = None,
         callback: Callable[[int, History], bool | None] | None = None,
-        verbose: bool | int = False) -> History:
+        verbose: bool | int = False, schedule=None,
+        evaluate_train: bool = False) -> History:
     """Mini-batch gradient descent: for each epoch, for each batch,
     forward, loss, backward, step.
 
@@ -198,7 +215,16 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         losses (so ``{"acc": mfnet.accuracy}`` works) and samples-as-rows
         values (m,) or (m, n) for MSE (``{"rmse": mfnet.rmse}``).
     callback : optional f(epoch, history) after each epoch; returning
-        False stops training there (early stopping).
+        False stops training there (early stopping). If it has a method
+        ``on_fit_end(history)`` (as `mfnet.EarlyStopping`, which restores
+        the best weights), fit calls it once training ends.
+    schedule : optional learning-rate schedule of this optimizer
+        (`mfnet.StepLR`, `mfnet.CosineAnnealingLR`); fit calls its
+        ``step()`` after each epoch. History.lr records the rate of every
+        epoch in any case.
+    evaluate_train : True also records History.train_loss, the loss of
+        the weights after each epoch on the whole training data (one
+        forward pass more per epoch, shared with the metrics).
     verbose : True prints one line per epoch (loss, metrics, elapsed
         time), overwritten in place on a terminal and in Jupyter; an int
         k prints every k-th epoch.
@@ -234,6 +260,11 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise TypeError("fit: validation must be a pair (X_val, Y_val)")
         Xv, Yv = prepare(model, *validation, loss, name="validation ")
+    if schedule is not None and getattr(schedule, "optimizer",
+                                        None) is not optimizer:
+        raise ValueError("fit: the schedule sets the learning rate of "
+                         "another optimizer; build it from this one, e.g. "
+                         "mfnet.StepLR(optimizer, step_size=...)")
     gen = make_rng(rng)
     m = X.shape[1]
     history = History()
@@ -244,6 +275,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     forward = getattr(model, "_run", model.forward)  # X is checked already
     for epoch in range(1, epochs + 1):
         total = 0.0
+        history.lr.append(float(optimizer.lr))
         for b, idx in enumerate(batches(m, batch_size, gen), start=1):
             J = loss.forward(forward(X[:, idx]), Y[:, idx])
             if not math.isfinite(J):
@@ -259,9 +291,13 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
             raise _diverged(f"the weights became NaN or infinite in epoch "
                             f"{epoch}", history)
         history.loss.append(total / m)
-        if metrics:
+        if metrics or evaluate_train:
             out = model.forward(X)
-            for k, v in _metrics(metrics, loss, out, Y, "training").items():
+            if evaluate_train:
+                history.train_loss.append(loss.forward(out, Y))
+            found = _metrics(metrics, loss, out, Y, "training") \
+                if metrics else {}
+            for k, v in found.items():
                 history.metrics.setdefault(k, []).append(v)
         if validation is not None:
             out = model.forward(Xv)
@@ -271,6 +307,8 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                 for k, v in found.items():
                     history.val_metrics.setdefault(k, []).append(v)
         history.seconds.append(time.perf_counter() - start)
+        if schedule is not None:
+            schedule.step()
         stop = None if callback is None else callback(epoch, history)
         if stop not in (None, True, False):
             raise TypeError("fit: the callback returns None or True to go "
@@ -284,6 +322,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                   end="")
         if stop:
             break
+    end = getattr(callback, "on_fit_end", None)
+    if end is not None:
+        end(history)
     return history
 
 
