@@ -775,11 +775,15 @@ def status_overview(paths: list[Path]) -> str:
         general = sum(p["generality"] == "general" for p in s["proofs"])
         checked = sum(1 for sol in s["solutions"] if sol["asserts"])
         coded = sum(1 for sol in s["solutions"] if sol["cells"])
+        nb = load(path)
+        found = all_claims(nb)
+        tied = sum(t for _, _, t in found)
+        claims = f"{tied} / {len(found) - tied - len(untied_claims(nb))} / {len(untied_claims(nb))}"
         rows.append([_chapter(path), len(s["glued"]), s["asserts"] + s["assert_calls"],
                      f"{general} / {len(s['proofs']) - general}", f"{checked} of {coded}",
-                     len(s["exempt"]), len(s["typed"])])
-    return md_table(["chapter", "glued", "asserts", "proofs", "solutions", "exempt",
-                     "typed"], rows)
+                     claims, len(s["exempt"]), len(s["typed"])])
+    return md_table(["chapter", "glued", "asserts", "proofs", "solutions", "claims",
+                     "exempt", "typed"], rows)
 
 
 def _value(entry: dict, limit: int = 48) -> str:
