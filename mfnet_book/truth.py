@@ -779,7 +779,7 @@ def status_overview(paths: list[Path]) -> str:
         found = all_claims(nb)
         tied = sum(t for _, _, t in found)
         claims = f"{tied} / {len(found) - tied - len(untied_claims(nb))} / {len(untied_claims(nb))}"
-        rows.append([_chapter(path), len(s["glued"]), s["asserts"] + s["assert_calls"],
+        rows.append([_number(path), len(s["glued"]), s["asserts"] + s["assert_calls"],
                      f"{general} / {len(s['proofs']) - general}", f"{checked} of {coded}",
                      claims, len(s["exempt"]), len(s["typed"])])
     return md_table(["chapter", "glued", "asserts", "proofs", "solutions", "claims",
