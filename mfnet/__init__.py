@@ -8,6 +8,7 @@ Only numpy and the standard library are needed: copy this folder anywhere.
 from . import preprocessing
 from .activations import (Activation, Identity, ReLU, Sigmoid, Softmax, Tanh,
                           log_softmax, sigmoid, softmax)
+from .callbacks import EarlyStopping
 from .gradcheck import (check_model_gradients, entrywise_relative_error,
                         model_gradients, numerical_gradient, relative_error)
 from .io import load_weights, save_weights
@@ -18,6 +19,8 @@ from .losses import (MSE, BinaryCrossEntropy, CrossEntropy, Loss,
 from .metrics import (accuracy, confusion_matrix, mse, one_vs_rest_accuracy,
                       precision_recall_f1, r2, rmse)
 from .optim import SGD, Adam
+from .preprocessing import train_val_split
+from .schedules import CosineAnnealingLR, Schedule, StepLR
 from .sequential import Sequential, mlp
 from .tensor import augment, labels, one_hot, strip
 from .training import (History, batches, evaluate, fit, predict,
@@ -35,5 +38,6 @@ __all__ = [
     "precision_recall_f1", "one_vs_rest_accuracy", "mse", "rmse", "r2",
     "numerical_gradient", "relative_error", "entrywise_relative_error",
     "model_gradients", "check_model_gradients", "save_weights",
-    "load_weights",
+    "load_weights", "EarlyStopping", "Schedule", "StepLR",
+    "CosineAnnealingLR", "train_val_split",
 ]

@@ -6,9 +6,15 @@ its ``dW``, rows 1.. only: row 0 of W, (1, 0, ..., 0), is not a parameter
 and never moves (and row 0 of every dW that mfnet computes is zero).
 Settings are checked when the optimiser is made and whenever one is
 changed later (``opt.lr = 0.01`` between epochs is fine): a learning rate
-that is not finite and positive, a momentum or beta outside [0, 1), or
-eps <= 0 raise ValueError naming the setting and its value, and the
-setting keeps its old value.
+that is not finite and positive, a momentum or beta outside [0, 1), eps <= 0
+or a weight_decay that is negative or not finite raise ValueError naming the
+setting and its value, and the setting keeps its old value.
+
+``weight_decay=lam`` has PyTorch's meaning (L2 regularisation, not
+AdamW): lam * W is added to the gradient before the update, on the
+weights ``W[1:, 1:]`` only, never on the biases (column 0) nor on row 0;
+that is the gradient of (lam / 2) * (sum of the squared weights) added to
+the loss. Derived in chapter 10 (``book/10_generalisation.ipynb``).
 """
 from __future__ import annotations
 
@@ -19,6 +25,18 @@ from .linear import Linear
 from .sequential import Sequential
 
 __all__ = ["SGD", "Adam"]
+
+
+def _decayed(layer: Linear, weight_decay: float) -> np.ndarray:
+    """dW with weight_decay * W added on the weights W[1:, 1:] (not on
+    the bias column 0 nor on row 0): the gradient of the loss plus
+    (weight_decay / 2) * sum(W[1:, 1:] ** 2). Chapter 10."""
+    G = layer.dW
+    if not weight_decay:
+        return G
+    G = G.copy()
+    G[1:, 1:] += weight_decay * layer._W[1:, 1:]
+    return G
 
 
 def _linear_layers(model, name: str) -> list[Linear]:
@@ -40,12 +58,19 @@ class SGD:
     The momentum form is PyTorch's (``torch.optim.SGD(momentum=mu)``, no
     dampening). lr finite > 0, momentum in [0, 1). Shapes: each V has the
     shape of its W, (out + 1, in + 1). ``book/09_training.ipynb``.
+    With ``weight_decay=lam`` (finite, >= 0) the gradient is dW + lam W on
+    the weights W[1:, 1:] (not the biases), before the momentum, as in
+    ``torch.optim.SGD(weight_decay=lam)`` applied to the weights only
+    (chapter 10, ``book/10_generalisation.ipynb``).
     """
 
     lr = Setting("the learning rate lr", 0.0)
+    weight_decay = Setting("weight_decay", 0.0, low_closed=True)
 
-    def __init__(self, model, lr: float = 0.1, momentum: float = 0.0) -> None:
+    def __init__(self, model, lr: float = 0.1, momentum: float = 0.0,
+                 weight_decay: float = 0.0) -> None:
         self.lr = lr
+        self.weight_decay = weight_decay
         self.layers = _linear_layers(model, "SGD")
         self.velocity = [None] * len(self.layers)
         self.momentum = momentum
@@ -69,7 +94,7 @@ class SGD:
     def step(self) -> None:
         lr, mu = self.lr, self.momentum
         for layer, V, rows in zip(self.layers, self.velocity, self._rows):
-            G = layer.dW
+            G = _decayed(layer, self.weight_decay)
             if mu:
                 V *= mu
                 V += G
@@ -90,17 +115,23 @@ class Adam:
     Only rows 1.. of W move, as in `SGD`. lr finite
     > 0, both betas in [0, 1), eps finite > 0. Shapes: M and V have the
     shape of their W, (out + 1, in + 1). ``book/09_training.ipynb``.
+    With ``weight_decay=lam`` (finite, >= 0), dW + lam W on the weights
+    W[1:, 1:] (not the biases) replaces dW above: the L2 form of
+    ``torch.optim.Adam(weight_decay=lam)``, not AdamW (chapter 10,
+    ``book/10_generalisation.ipynb``).
     """
 
     lr = Setting("the learning rate lr", 0.0)
     eps = Setting("eps", 0.0)
+    weight_decay = Setting("weight_decay", 0.0, low_closed=True)
 
     def __init__(self, model, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> None:
+                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         self.lr = lr
         self.betas = betas
         self.eps = eps
+        self.weight_decay = weight_decay
         self.layers = _linear_layers(model, "Adam")
         self.m = [np.zeros(layer._W.shape) for layer in self.layers]
         self.v = [np.zeros(layer._W.shape) for layer in self.layers]
@@ -125,7 +156,7 @@ class Adam:
         b1, b2 = self.betas
         c1, c2 = 1.0 - b1 ** self.t, 1.0 - b2 ** self.t
         for layer, m, v in zip(self.layers, self.m, self.v):
-            g = layer.dW
+            g = _decayed(layer, self.weight_decay)
             m *= b1
             m += (1.0 - b1) * g
             v *= b2

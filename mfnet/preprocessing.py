@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["train_test_split", "Standardizer"]
+__all__ = ["train_test_split", "train_val_split", "Standardizer"]
 
 
 def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
@@ -45,6 +45,53 @@ def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
     order = np.random.default_rng(rng).permutation(m)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+def train_val_split(X, y, val_fraction: float = 0.2, rng=0):
+    """Hold out a seeded, shuffled validation part of the training samples.
+
+    The same split as `train_test_split`, named for its use: carve the
+    validation samples (for choosing epochs, weight decay, learning rates)
+    out of the training part, and keep the test part untouched until the
+    end. Derived in chapter 10 (``book/10_generalisation.ipynb``).
+
+    Parameters
+    ----------
+    X : array of shape (m, ...), samples as rows.
+    y : array of shape (m, ...), the targets or labels of the same samples.
+    val_fraction : float, 0 < f < 1, share of the samples put in the
+        validation part, which has ``round(val_fraction * m)`` samples
+        (default 0.2).
+    rng : int seed or ``numpy.random.Generator`` (default 0): one
+        permutation is drawn; its first samples form the validation part.
+
+    Returns
+    -------
+    X_train, X_val, y_train, y_val : arrays, rows in shuffled order, dtypes
+        unchanged; shapes (m - v, ...), (v, ...), (m - v, ...), (v, ...)
+        with v = round(val_fraction * m).
+
+    Raises
+    ------
+    ValueError
+        If X and y have different numbers of rows, val_fraction is not in
+        (0, 1) or leaves an empty part.
+    """
+    try:
+        f = float(val_fraction)
+    except (TypeError, ValueError):
+        raise TypeError("train_val_split: val_fraction must be a number "
+                        f"between 0 and 1, got {val_fraction!r}") from None
+    if not 0.0 < f < 1.0:
+        raise ValueError("train_val_split: val_fraction must be between 0 "
+                         f"and 1, got {val_fraction!r}")
+    try:
+        return train_test_split(X, y, f, rng)
+    except ValueError as exc:
+        message = (str(exc).replace("train_test_split", "train_val_split")
+                   .replace("test_fraction", "val_fraction")
+                   .replace("test part", "validation part"))
+        raise ValueError(message) from None
 
 
 class Standardizer:

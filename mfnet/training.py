@@ -28,13 +28,27 @@ __all__ = ["History", "batches", "fit", "predict", "evaluate", "prepare",
 class History:
     """What `fit` records, one float per epoch in every list.
 
-    loss : mean training loss over the epoch's batches (weighted by batch
-        size).
+    loss : the running training loss: the mean, over the epoch's batches
+        (weighted by batch size), of each batch's loss measured BEFORE
+        the update that batch makes (as Keras reports it). The weights
+        change during the epoch, so this is not the loss of any one set
+        of weights; it lags behind, most in early epochs and with small
+        batches. To compare optimisers, use ``train_loss``.
+    train_loss : the loss of the weights AFTER the epoch, on the whole
+        training data; filled only with ``fit(..., evaluate_train=True)``
+        (one more forward pass over the training data per epoch), else
+        empty. Chapter 10 (``book/10_generalisation.ipynb``).
     metrics : {name: [value per epoch]} of the metric functions passed to
         fit, on the whole training data after each epoch.
-    val_loss, val_metrics : the same on the validation data (if given).
+    val_loss, val_metrics : the loss and the metrics of the weights after
+        each epoch on the validation data (if given).
+    lr : the optimiser's learning rate during each epoch (set by a
+        ``schedule``, if fit has one).
     seconds : time since fit started, at the end of each epoch.
-    Used in ``book/09_training.ipynb``.
+
+    The losses are the loss function's values only: a ``weight_decay`` of
+    the optimiser is not part of them. Used in ``book/09_training.ipynb``
+    and ``book/10_generalisation.ipynb``.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -42,6 +56,8 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_metrics: dict[str, list[float]] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
 
 
 def batches(m: int, batch_size: int, rng: np.random.Generator,
@@ -199,7 +215,8 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         shuffle: bool = True, validation: tuple | None = None,
         metrics: dict[str, Callable] | None = None,
         callback: Callable[[int, History], bool | None] | None = None,
-        verbose: bool | int = False) -> History:
+        verbose: bool | int = False, schedule=None,
+        evaluate_train: bool = False) -> History:
     """Mini-batch gradient descent: per batch forward, loss, backward, step.
 
     Parameters
@@ -235,11 +252,21 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     callback : callable, optional
         f(epoch, history) after each epoch; returning False (or numpy's
         ``np.False_``) stops training there (early stopping), None or
-        True goes on.
+        True goes on. If it has a method ``on_fit_end(history)`` (as
+        `mfnet.EarlyStopping`, which restores the best weights), fit
+        calls it once training ends.
     verbose : bool or int, optional
         True prints one line per epoch (loss, metrics, elapsed time),
         overwritten in place on a terminal and in Jupyter; an int k
         prints every k-th epoch.
+    schedule : StepLR or CosineAnnealingLR, optional
+        A learning-rate schedule of this optimizer; fit calls its
+        ``step()`` after each epoch. History.lr records the rate of every
+        epoch in any case (chapter 10, ``book/10_generalisation.ipynb``).
+    evaluate_train : bool, optional
+        True also records History.train_loss, the loss of the weights
+        after each epoch on the whole training data (one forward pass
+        more per epoch, shared with the metrics).
 
     Returns
     -------
@@ -282,6 +309,11 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
             raise TypeError("fit: validation must be a pair (X_val, Y_val)")
         Xv, Yv = prepare(model, *validation, loss, name="validation ")
+    if schedule is not None and getattr(schedule, "optimizer",
+                                        None) is not optimizer:
+        raise ValueError("fit: the schedule sets the learning rate of "
+                         "another optimizer; build it from this one, e.g. "
+                         "mfnet.StepLR(optimizer, step_size=...)")
     gen = make_rng(rng, "fit: rng")
     m = X.shape[1]
     history = History()
@@ -292,6 +324,7 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
     forward = getattr(model, "_run", model.forward)  # X is checked already
     for epoch in range(1, epochs + 1):
         total = 0.0
+        history.lr.append(float(getattr(optimizer, "lr", math.nan)))
         for b, idx in enumerate(batches(m, batch_size, gen, shuffle),
                                 start=1):
             J = loss.forward(forward(X[:, idx]), Y[:, idx])
@@ -307,9 +340,13 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
             raise _diverged(f"the weights became NaN or infinite in epoch "
                             f"{epoch}", history)
         history.loss.append(total / m)
-        if metrics:
+        if metrics or evaluate_train:
             out = model.forward(X)
-            for k, v in _metrics(metrics, loss, out, Y, "training").items():
+            if evaluate_train:
+                history.train_loss.append(loss.forward(out, Y))
+            found = _metrics(metrics, loss, out, Y, "training") \
+                if metrics else {}
+            for k, v in found.items():
                 history.metrics.setdefault(k, []).append(v)
         if validation is not None:
             out = model.forward(Xv)
@@ -319,6 +356,8 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                 for k, v in found.items():
                     history.val_metrics.setdefault(k, []).append(v)
         history.seconds.append(time.perf_counter() - start)
+        if schedule is not None:
+            schedule.step()
         stop = callback is not None and stops(callback(epoch, history))
         if every and (epoch % every == 0 or epoch == epochs or stop):
             line = _progress(epoch, epochs, history)
@@ -328,6 +367,9 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
                   end="")
         if stop:
             break
+    end = getattr(callback, "on_fit_end", None)
+    if end is not None:
+        end(history)
     return history
 
 

@@ -1,7 +1,7 @@
 """Pictures of the speed chapter (chapter 13): grouped bars and the sweeps with the cost model.
 
 The functions draw what the chapter measured with ``benchmarks/speed.py``
-and what its cost model (12.3) predicts; they compute nothing of their own.
+and the cost model (13.3) fitted to those times; they compute nothing of their own.
 ``tests/test_figures_c4.py`` checks that the drawn bars and labels are the
 numbers passed in.
 """
@@ -94,7 +94,7 @@ def sweep_figure(widths, batch_sizes, measured, model, implementations,
         ax.set_xlabel(xlabel)
         per = f" ({samples:,} samples)" if samples else ""
         ax.set_ylabel(f"ms per epoch{per}")
-    top.plot([], [], linestyle="--", color="black", linewidth=1.4, label="cost model")
+    top.plot([], [], linestyle="--", color="black", linewidth=1.4, label="fitted model")
     top.legend(ncol=2, fontsize=11, loc="lower right")
     fig.tight_layout()
     return fig

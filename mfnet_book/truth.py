@@ -539,13 +539,18 @@ def solutions(nb: dict) -> list[dict]:
     for i, cell in enumerate(nb.get("cells", [])):
         text = source(cell)
         if cell.get("cell_type") == "markdown":
-            start = SOLUTION_START.search(text)
-            if start:
-                current = {"label": start.group("label"), "cells": [], "asserts": 0,
-                           "start": i}
-                found.append(current)
-            if SOLUTION_END.search(text):
-                current = None
+            # One cell may close a solution and open the next (or open and
+            # close one): take the markers in the order they are written.
+            markers = sorted([(m.start(), m) for m in SOLUTION_START.finditer(text)]
+                             + [(m.start(), None) for m in SOLUTION_END.finditer(text)],
+                             key=lambda pair: pair[0])
+            for _, start in markers:
+                if start is None:
+                    current = None
+                else:
+                    current = {"label": start.group("label"), "cells": [], "asserts": 0,
+                               "start": i}
+                    found.append(current)
         elif current is not None and cell.get("cell_type") == "code":
             current["cells"].append(i)
             current["asserts"] += sum(assert_counts(cell))
@@ -770,11 +775,15 @@ def status_overview(paths: list[Path]) -> str:
         general = sum(p["generality"] == "general" for p in s["proofs"])
         checked = sum(1 for sol in s["solutions"] if sol["asserts"])
         coded = sum(1 for sol in s["solutions"] if sol["cells"])
-        rows.append([_chapter(path), len(s["glued"]), s["asserts"] + s["assert_calls"],
+        nb = load(path)
+        found = all_claims(nb)
+        tied = sum(t for _, _, t in found)
+        claims = f"{tied} / {len(found) - tied - len(untied_claims(nb))} / {len(untied_claims(nb))}"
+        rows.append([_number(path), len(s["glued"]), s["asserts"] + s["assert_calls"],
                      f"{general} / {len(s['proofs']) - general}", f"{checked} of {coded}",
-                     len(s["exempt"]), len(s["typed"])])
-    return md_table(["chapter", "glued", "asserts", "proofs", "solutions", "exempt",
-                     "typed"], rows)
+                     claims, len(s["exempt"]), len(s["typed"])])
+    return md_table(["chapter", "glued", "asserts", "proofs", "solutions", "claims",
+                     "exempt", "typed"], rows)
 
 
 def _value(entry: dict, limit: int = 48) -> str:
@@ -1009,3 +1018,187 @@ CLAIM_REMEDY = ("back the sentence with mfnet_book.experiments (compare(...) or 
 def describe_claim(name: str, index: int, claim: Claim) -> str:
     """A failure message: notebook, cell, phrase, sentence."""
     return f"{name}, cell {index}: {claim.phrase!r} in\n    \"{claim.sentence}\""
+
+
+# -- the status page: where each glued number is used, the summary, folded tables ------------
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*$", re.M)
+
+
+def section_id(title: str) -> str:
+    """The HTML id Sphinx gives a section with this (MyST) title.
+
+    Markup is dropped first (roles, inline code and math keep their text),
+    then docutils' ``make_id`` applies, as Sphinx does for section titles.
+    """
+    from docutils.nodes import make_id
+
+    text = re.sub(r"\{[\w:.+-]+\}`([^`]*)`", r"\1", title)
+    text = re.sub(r"[`*$]", "", text)
+    return make_id(text)
+
+
+def page_name(path: Path) -> str:
+    """The built page of a notebook of ``book/``: ``11_regression_california.html``."""
+    return Path(path).stem + ".html"
+
+
+def glue_uses(nb: dict) -> dict[str, list[dict]]:
+    """Where the prose pastes each glue name: ``{name: [{cell, section, anchor, sentence}]}``.
+
+    ``section`` is the title of the heading above the use (in the same cell
+    or an earlier one), ``anchor`` its HTML id (:func:`section_id`), so that a
+    link ``page.html#anchor`` lands on the section holding the sentence.
+    """
+    uses: dict[str, list[dict]] = {}
+    section = ""
+    values = {g["name"]: g["value"].strip("'\"") for g in glued(nb)}
+    for i, text in prose_texts(nb):
+        cell = nb["cells"][i]
+        headings = [(m.start(), m.group("title")) for m in HEADING.finditer(text)] \
+            if cell.get("cell_type") == "markdown" else []
+        for m in GLUE_ROLE.finditer(text):
+            above = [title for start, title in headings if start < m.start()]
+            here = above[-1] if above else section
+            uses.setdefault(m.group("name"), []).append({
+                "cell": i, "section": here, "anchor": section_id(here) if here else "",
+                "sentence": GLUE_ROLE.sub(lambda g: values.get(g.group("name"), "…"),
+                                          sentence_at(text, m.start()))})
+        if headings:
+            section = headings[-1][1]
+    return uses
+
+
+def executed_in_order(nb: dict) -> bool:
+    """Do the stored outputs come from one complete run, top to bottom?
+
+    Every code cell carries an execution count, and they increase by one
+    from 1, as a fresh kernel running the notebook from the top leaves them.
+    """
+    counts = [c.get("execution_count") for c in nb.get("cells", [])
+              if c.get("cell_type") == "code"]
+    return bool(counts) and counts == list(range(1, len(counts) + 1))
+
+
+def build_stamp(root: Path = ROOT) -> str:
+    """``"commit 1a2b3c4, 2026-12-07"``: the checkout's commit and today's date (UTC).
+
+    nbval compares the status page with the line masked (``book/sanitize.cfg``,
+    section ``status_build``): a commit and a date carry no result.
+    """
+    import datetime
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    commit = commit if re.fullmatch(r"[0-9a-f]{7,40}", commit) else "unknown"
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    return f"commit {commit}, {today}"
+
+
+def status_summary(paths: list[Path], tests: Path = ROOT / "tests") -> list[str]:
+    """The status page's first lines: what is checked, where, and how much.
+
+    Each line is Markdown. Every count is read from the notebooks (and the
+    test files' names), nothing is typed.
+    """
+    summaries = [summary(p) for p in paths]
+    nbs = [load(p) for p in paths]
+    glued_all = [g for s in summaries for g in s["glued"]]
+    timings = sum(g["timing"] for g in glued_all)
+    checks_all = sum(s["asserts"] + s["assert_calls"] for s in summaries)
+    claims = [(c, tied) for nb in nbs for _, c, tied in all_claims(nb)]
+    tied = sum(t for _, t in claims)
+    allowed = sum(len(allowed_claims(nb)) for nb in nbs)
+    untied = sum(len(untied_claims(nb)) for nb in nbs)
+    in_order = sum(executed_in_order(nb) for nb in nbs)
+    typed = sum(len(s["typed"]) for s in summaries)
+    test_files = sorted(p.name for p in Path(tests).glob("test_*.py"))
+    return [
+        f"**Build.** Made from {build_stamp()} (UTC).",
+        f"**Tests.** `python3 dev.py test` runs {len(test_files)} test files under `tests/` "
+        f"(the library against finite differences and PyTorch, the book's conventions, the "
+        f"built pages) and nbval, which re-runs all {len(paths)} chapters and compares every "
+        "stored output with the fresh one. Their result is the CI run's; this page shows what "
+        "the notebooks themselves hold.",
+        f"**Numbers glued.** {len(glued_all) - timings} numbers in the prose are pasted from "
+        f"computations and reproduced exactly by nbval; {timings} more are times, measured "
+        f"anew at every run and not checked. Typed numbers outside the allowlists: {typed}.",
+        f"**Checks.** {checks_all} `assert` statements and `assert_*` calls in the chapters' "
+        "code. Comparative sentences (\"better than\", \"times as long\", \"dominates\"): "
+        f"{tied} are tied to an experiment over five or more seeds (`mfnet_book.experiments`), "
+        f"{allowed} allowlisted with a reason (definitions, stated expectations), {untied} "
+        "not yet tied.",
+        f"**Executed.** {in_order} of {len(paths)} chapters hold the outputs of one complete, "
+        "in-order run of a fresh kernel.",
+    ]
+
+
+class Folded:
+    """A long table folded into an HTML ``<details>`` box; one line of text elsewhere.
+
+    In the HTML pages the box opens on a click. The PDF (LaTeX) uses the
+    plain-text form, so the long tables stay out of the printed book.
+    """
+
+    def __init__(self, summary: str, header: list[str], rows: list[list[str]]):
+        self.summary, self.header, self.rows = summary, header, rows
+
+    def __repr__(self) -> str:
+        return f"{self.summary}: {len(self.rows)} rows, in the HTML edition."
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>\n"
+                       for row in self.rows)
+        return (f'<details class="mfnet-status"><summary>{html.escape(self.summary)} '
+                f"({len(self.rows)} rows)</summary>\n<div style=\"overflow-x: auto\">\n<table>\n<thead><tr>{head}</tr></thead>\n"
+                f"<tbody>\n{body}</tbody>\n</table>\n</div>\n</details>")
+
+
+def _links(path: Path, uses: list[dict]) -> str:
+    import html
+
+    links = []
+    for use in uses:
+        label = html.escape(use["section"] or "top")
+        anchor = f"#{use['anchor']}" if use["anchor"] else ""
+        links.append(f'<a href="{page_name(path)}{anchor}" '
+                     f'title="{html.escape(use["sentence"])}">{label}</a>')
+    return "; ".join(links) or "not pasted in the prose"
+
+
+def status_glued_folded(paths: list[Path], timing: bool) -> Folded:
+    """The glued numbers (``timing=False``) or times (``True``), each linked to its uses."""
+    import html
+
+    rows = []
+    for path in paths:
+        nb = load(path)
+        uses = glue_uses(nb)
+        for g in glued(nb):
+            if g["timing"] != timing:
+                continue
+            value = "measured at every run" if timing else html.escape(_value(g))
+            rows.append([_number(path), f"<code>{html.escape(g['name'])}</code>", value,
+                         _links(path, uses.get(g["name"], []))])
+    what = "Times: measured anew at every run, not checked" if timing else \
+        "Glued numbers, checked by nbval"
+    return Folded(what, ["chapter", "name", "value", "used in"], rows)
+
+
+def folded(markdown_table: str, summary: str) -> Folded:
+    """A table made by :func:`md_table`, folded (cells keep their text, escaped)."""
+    import html
+
+    lines = markdown_table.splitlines()
+    split = lambda line: [c.strip().replace("\\|", "|")  # noqa: E731
+                          for c in line.strip().strip("|").split(" | ")]
+    header, rows = split(lines[0]), [split(line) for line in lines[2:]]
+    code = re.compile(r"`([^`]*)`")
+    rows = [[code.sub(r"<code>\1</code>", html.escape(c)) for c in row] for row in rows]
+    return Folded(summary, header, rows)

@@ -332,6 +332,60 @@ def test_sanitize_patterns_cannot_hide_a_result():
                             f"results from nbval: {hidden}")
 
 
+# -- exercise solutions (the status page's "solutions" column) ---------------------------
+def md_cell(text: str) -> dict:
+    return {"cell_type": "markdown", "source": text, "metadata": {}}
+
+
+def solution_cells(*cells: dict) -> dict[str, list[int]]:
+    return {s["label"]: s["cells"] for s in truth.solutions({"cells": list(cells)})}
+
+
+def test_a_solution_starting_in_the_cell_that_ends_the_previous_one_is_found():
+    # The usual layout: one markdown cell closes solution 1, states exercise 2
+    # and opens its solution. The parser once dropped solution 2 (opened, then
+    # closed by the earlier end marker of the same cell).
+    found = solution_cells(
+        md_cell("```{exercise}\n:label: ex-1\nDo.\n```\n"
+                "```{solution-start} ex-1\n:class: dropdown\n```"),
+        code_cell("assert 1 + 1 == 2"),
+        md_cell("```{solution-end}\n```\n\n```{exercise}\n:label: ex-2\nDo.\n```\n\n"
+                "```{solution-start} ex-2\n:class: dropdown\n```\nText first:"),
+        code_cell("assert 2 * 2 == 4"),
+        md_cell("```{solution-end}\n```"),
+        code_cell("print('after the solutions')"))
+    assert found == {"ex-1": [1], "ex-2": [3]}, found
+
+
+def test_a_solution_opened_and_closed_in_one_cell_has_no_code():
+    found = solution_cells(
+        md_cell("```{solution-start} ex-1\n:class: dropdown\n```\nProse only.\n"
+                "```{solution-end}\n```"),
+        code_cell("x = 1"))
+    assert found == {"ex-1": []}, found
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_gated_solution_of_a_chapter_is_found_with_its_code(path):
+    """Each ``solution-start`` is one solution; its cells lie before its end."""
+    nb = truth.load(path)
+    cells = nb["cells"]
+    starts = [(i, m.group("label")) for i, c in enumerate(cells)
+              if c["cell_type"] == "markdown"
+              for m in truth.SOLUTION_START.finditer(truth.source(c))]
+    found = truth.solutions(nb)
+    assert [s["label"] for s in found] == [label for _, label in starts]
+    for solution in found:
+        # the code cells counted are exactly the code cells up to the next end
+        stop = next(i for i, c in enumerate(cells) if i >= solution["start"]
+                    and c["cell_type"] == "markdown"
+                    and any(m.start() > (truth.source(c).find(solution["label"])
+                                         if i == solution["start"] else -1)
+                            for m in truth.SOLUTION_END.finditer(truth.source(c))))
+        expected = [i for i in range(solution["start"] + 1, stop)
+                    if cells[i]["cell_type"] == "code"]
+        assert solution["cells"] == expected, (path.name, solution["label"])
+
 # -- comparative claims ------------------------------------------------------------------
 # Chapters whose comparative sentences are not yet tied to experiments
 # (mfnet_book.experiments) or allowlisted: their offenders are listed as an
@@ -340,8 +394,7 @@ def test_sanitize_patterns_cannot_hide_a_result():
 PENDING_CLAIMS = {
     "01_introduction.ipynb", "02_signal_flow.ipynb", "03_backprop_index.ipynb",
     "04_backprop_matrix.ipynb", "05_layers.ipynb", "06_worked_example.ipynb",
-    "10_generalisation.ipynb", "11_regression_california.ipynb",
-    "12_classification_mnist.ipynb", "13_speed.ipynb",
+    "10_generalisation.ipynb",
 }
 
 
@@ -436,3 +489,58 @@ def test_comparative_claims_rest_on_experiments(path):
 def test_pending_claims_name_real_notebooks_or_the_coming_chapter():
     names = {p.name for p in CHAPTERS} | {"10_generalisation.ipynb"}
     assert PENDING_CLAIMS <= names, PENDING_CLAIMS - names
+
+
+# -- the status page: uses of glued numbers, execution order, folded tables ---------------
+def test_glue_uses_name_the_section_and_the_sentence_with_its_value():
+    stored = {"output_type": "display_data", "metadata": {"scrapbook": {"name": "c99-loss"}},
+              "data": {"text/plain": "0.25"}}
+    nb = {"cells": [
+        md_cell("# Title\n\nIntro."),
+        {"cell_type": "code", "source": "record(c99_loss=J)", "outputs": [stored],
+         "metadata": {"tags": ["remove-cell"]}},
+        md_cell("## The loss, $J$, and `fit`\n\nThe loss is {glue:text}`c99-loss:.2f` here."),
+        md_cell("It is still {glue:text}`c99-loss` later.\n\n## Next\n\nNothing.")]}
+    uses = truth.glue_uses(nb)["c99-loss"]
+    assert [u["section"] for u in uses] == ["The loss, $J$, and `fit`"] * 2
+    assert uses[0]["anchor"] == "the-loss-j-and-fit"
+    assert uses[0]["sentence"] == "The loss is 0.25 here."
+    assert uses[1]["cell"] == 3
+
+
+def test_section_ids_follow_docutils():
+    assert truth.section_id("Results on the test split") == "results-on-the-test-split"
+    assert truth.section_id("Why the \"accuracy\" looks so high") == \
+        "why-the-accuracy-looks-so-high"
+
+
+def test_executed_in_order_needs_one_complete_run():
+    def run(*counts):
+        return {"cells": [{"cell_type": "code", "execution_count": c, "source": ""}
+                          for c in counts] + [md_cell("text")]}
+    assert truth.executed_in_order(run(1, 2, 3))
+    assert not truth.executed_in_order(run(1, None, 2))    # a cell added, not run
+    assert not truth.executed_in_order(run(1, 2, 5))       # cells run twice or skipped
+    assert not truth.executed_in_order(run(2, 3, 4))       # not a fresh kernel
+
+
+def test_folded_tables_are_html_details_and_one_line_of_text():
+    table = truth.Folded("Glued numbers", ["name", "value"], [["a", "1"], ["b", "2"]])
+    assert repr(table) == "Glued numbers: 2 rows, in the HTML edition."
+    html = table._repr_html_()
+    assert html.startswith('<details class="mfnet-status"><summary>Glued numbers (2 rows)')
+    assert html.count("<tr>") == 3 and html.rstrip().endswith("</details>")
+    again = truth.folded(truth.md_table(["x", "y"], [["`c01-a`", "1 | 2"]]), "S")
+    assert again.rows == [["<code>c01-a</code>", "1 | 2"]]
+
+
+def test_the_build_stamp_is_masked_for_nbval_and_nothing_else():
+    import configparser
+    import re
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "book" / "sanitize.cfg", encoding="utf-8")
+    pattern = re.compile(config["status_build"]["regex"])
+    stamp = truth.build_stamp()
+    assert pattern.search(f"Made from {stamp} (UTC)."), stamp
+    assert not pattern.search("Made from 12 chapters, 0.25 of them")
