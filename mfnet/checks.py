@@ -90,3 +90,11 @@ class Setting:
         obj.__dict__[self.slot] = number_in(
             value, f"{type(obj).__name__}: {self.label}", self.low,
             self.high, low_closed=self.low_closed)
+
+    def set_reaching_low(self, obj, value) -> None:
+        """Set the value allowing ``low`` itself: a learning-rate schedule
+        may end exactly at 0 (cosine annealing to eta_min = 0, as
+        PyTorch's), which a user setting lr by hand may not."""
+        obj.__dict__[self.slot] = number_in(
+            value, f"{type(obj).__name__}: {self.label}", self.low,
+            self.high, low_closed=True)

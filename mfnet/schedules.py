@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .checks import number_in, whole_number
+from .checks import Setting, number_in, whole_number
 
 __all__ = ["Schedule", "StepLR", "CosineAnnealingLR"]
 
@@ -62,7 +62,12 @@ class Schedule:
         """End of an epoch: count it and set ``optimizer.lr`` to the rate
         of the next epoch, which is returned."""
         self.epoch += 1
-        self.optimizer.lr = self.lr_at(self.epoch)
+        lr = self.lr_at(self.epoch)
+        setting = getattr(type(self.optimizer), "lr", None)
+        if lr == 0.0 and isinstance(setting, Setting):
+            setting.set_reaching_low(self.optimizer, lr)  # eta_min = 0
+        else:
+            self.optimizer.lr = lr
         return self.optimizer.lr
 
 
