@@ -17,50 +17,55 @@ _MONITORED = ("val_loss", "loss", "train_loss")
 
 
 class EarlyStopping:
-    """Stop training when the monitored loss has not improved for
-    ``patience`` epochs, and put back the weights of its best epoch.
+    """Stop when the monitored loss stops improving; keep the best weights.
 
-    Use it as ``fit``'s callback, ``fit(..., validation=(X_val, Y_val),
-    callback=EarlyStopping(model, patience=10))``: it is called after
-    every epoch as ``stopper(epoch, history)`` and returns False to stop.
-    ``fit`` calls ``on_fit_end`` when training ends, which restores the
-    best weights also when no stop happened. In a hand-written loop, call
-    ``stopper.update(epoch, val_loss)`` after each epoch (it returns False
-    to stop) and ``stopper.restore()`` after the loop.
-
-    An epoch improves when its loss is below ``best - min_delta``; its
-    weights (copies of every ``W``, shapes (out + 1, in + 1)) are kept.
-    After ``patience`` epochs in a row without improvement, the call
-    returns False (and, with ``restore_best``, the kept weights are copied
-    back into the model first). Derived in chapter 10
-    (``book/10_generalisation.ipynb``).
+    Derived in chapter 10 (``book/10_generalisation.ipynb``). Use it as fit's
+    callback, ``fit(..., validation=(X_val, Y_val),
+    callback=EarlyStopping(model, patience=10))``: called after every epoch
+    as ``stopper(epoch, history)``, it returns False to stop, and fit calls
+    its ``on_fit_end`` when training ends, which restores the best weights
+    also when no stop happened. In a hand-written loop call
+    ``stopper.update(epoch, val_loss)`` after each epoch (False: stop) and
+    ``stopper.restore()`` after the loop.
 
     Parameters
     ----------
-    model : the `mfnet.Sequential` (or `Linear`) being trained.
-    patience : int >= 1, epochs without improvement before stopping
+    model : Sequential
+        The network being trained (or one Linear layer).
+    patience : int, optional
+        Epochs in a row without improvement before stopping, at least 1
         (default 10).
-    min_delta : float >= 0, how much lower than the best a loss must be
-        to count as an improvement (default 0).
-    restore_best : bool, copy the best weights back when stopping and at
-        the end of fit (default True).
-    monitor : "val_loss" (default), or "train_loss" or "loss": the History
-        list to watch.
+    min_delta : float, optional
+        How much lower than the best a loss must be to count as an
+        improvement, >= 0 (default 0).
+    restore_best : bool, optional
+        Copy the best weights back when stopping and at the end of fit
+        (default True).
+    monitor : {"val_loss", "train_loss", "loss"}, optional
+        The History list to watch (default "val_loss").
 
     Attributes
     ----------
-    best : float, the lowest loss seen (inf before the first epoch).
-    best_epoch : int, the epoch (counted from 1) of that loss; 0 before.
-    stopped_epoch : int, the epoch at which it returned False; 0 if never.
+    best : float
+        The lowest loss seen (inf before the first epoch).
+    best_epoch : int
+        The epoch of that loss, counted from 1 (0 before).
+    stopped_epoch : int
+        The epoch at which it returned False (0 if never).
 
     Raises
     ------
     TypeError, ValueError
-        Naming the argument, for a model without Linear layers, a
-        patience that is not a whole number >= 1, a negative or non-finite
-        min_delta or an unknown monitor. When called, ValueError if the
-        monitored list is empty (``fit`` without ``validation=`` for
-        "val_loss") or the loss is NaN.
+        Naming the argument, for a model without Linear layers, a patience
+        that is not a whole number >= 1, a negative or non-finite min_delta
+        or an unknown monitor; when called, ValueError if the monitored list
+        is empty (fit without ``validation=`` for "val_loss") or the loss is
+        NaN.
+
+    Notes
+    -----
+    An epoch improves when its loss is below ``best - min_delta``; its
+    weights (copies of every W, shapes (out + 1, in + 1)) are kept.
     """
 
     def __init__(self, model, patience: int = 10, min_delta: float = 0.0,

@@ -52,16 +52,35 @@ def _linear_layers(model, name: str) -> list[Linear]:
 
 
 class SGD:
-    """W <- W - lr * dW, optionally with momentum:
-    V <- mu V + dW;  W <- W - lr V.
+    """Gradient descent, with momentum and weight decay if asked for.
 
-    The momentum form is PyTorch's (``torch.optim.SGD(momentum=mu)``, no
-    dampening). lr finite > 0, momentum in [0, 1). Shapes: each V has the
-    shape of its W, (out + 1, in + 1). ``book/09_training.ipynb``.
-    With ``weight_decay=lam`` (finite, >= 0) the gradient is dW + lam W on
-    the weights W[1:, 1:] (not the biases), before the momentum, as in
-    ``torch.optim.SGD(weight_decay=lam)`` applied to the weights only
-    (chapter 10, ``book/10_generalisation.ipynb``).
+    Derived in chapter 9 (``book/09_training.ipynb``); weight decay in
+    chapter 10 (``book/10_generalisation.ipynb``).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network whose Linear layers it updates.
+    lr : float, optional
+        The learning rate eta, finite and > 0 (default 0.1).
+    momentum : float, optional
+        mu in [0, 1) (default 0): V <- mu V + dW, W <- W - lr V, PyTorch's
+        form (``torch.optim.SGD(momentum=mu)``, no dampening).
+    weight_decay : float, optional
+        lambda >= 0 (default 0): the gradient becomes dW + lambda W on the
+        weights ``W[1:, 1:]``, not on the biases, before the momentum, as
+        ``torch.optim.SGD(weight_decay=lambda)`` on the weights only.
+
+    Raises
+    ------
+    ValueError
+        For a setting out of range, at construction and whenever it is
+        changed later (the setting then keeps its old value).
+
+    Notes
+    -----
+    Shapes: each velocity V has the shape of its W, (out + 1, in + 1). Only
+    rows 1, 2, ... of W move: row 0 is not a parameter.
     """
 
     lr = Setting("the learning rate lr", 0.0)
@@ -108,17 +127,37 @@ class SGD:
 
 
 class Adam:
-    """Adam (Kingma & Ba 2015) with PyTorch's defaults and bias correction.
+    """Adam (Kingma and Ba, 2015) with PyTorch's defaults and bias correction.
 
-    M <- b1 M + (1 - b1) dW;  V <- b2 V + (1 - b2) dW^2;
-    W <- W - lr * (M / (1 - b1^t)) / (sqrt(V / (1 - b2^t)) + eps).
-    Only rows 1.. of W move, as in `SGD`. lr finite
-    > 0, both betas in [0, 1), eps finite > 0. Shapes: M and V have the
-    shape of their W, (out + 1, in + 1). ``book/09_training.ipynb``.
-    With ``weight_decay=lam`` (finite, >= 0), dW + lam W on the weights
-    W[1:, 1:] (not the biases) replaces dW above: the L2 form of
-    ``torch.optim.Adam(weight_decay=lam)``, not AdamW (chapter 10,
-    ``book/10_generalisation.ipynb``).
+    Derived in chapter 9 (``book/09_training.ipynb``); weight decay in
+    chapter 10 (``book/10_generalisation.ipynb``).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network whose Linear layers it updates.
+    lr : float, optional
+        Finite and > 0 (default 1e-3).
+    betas : tuple of float, optional
+        (beta1, beta2), each in [0, 1) (default (0.9, 0.999)).
+    eps : float, optional
+        Finite and > 0 (default 1e-8).
+    weight_decay : float, optional
+        lambda >= 0 (default 0): dW + lambda W on the weights ``W[1:, 1:]``
+        (not the biases) replaces dW, the L2 form of
+        ``torch.optim.Adam(weight_decay=lambda)``, not AdamW.
+
+    Raises
+    ------
+    ValueError
+        For a setting out of range, at construction and whenever it is
+        changed later.
+
+    Notes
+    -----
+    M <- b1 M + (1 - b1) dW; V <- b2 V + (1 - b2) dW^2;
+    W <- W - lr (M / (1 - b1^t)) / (sqrt(V / (1 - b2^t)) + eps). M and V have
+    the shape of their W, (out + 1, in + 1); only rows 1, 2, ... of W move.
     """
 
     lr = Setting("the learning rate lr", 0.0)

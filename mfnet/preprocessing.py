@@ -15,19 +15,33 @@ __all__ = ["train_test_split", "train_val_split", "Standardizer"]
 
 
 def train_test_split(X, y, test_fraction: float = 0.2, rng=0):
-    """Shuffle the samples (rows) and split them into a training and a test
-    part.
+    """Shuffle the samples (rows), split them into a training and a test part.
 
-    X : array of shape (m, ...) -- samples as rows.
-    y : array of shape (m, ...) -- the targets or labels of the same samples.
-    test_fraction : share of the samples put in the test part, 0 < f < 1;
-        the test part has ``round(test_fraction * m)`` samples.
-    rng : an int seed or a ``numpy.random.Generator``; the split is a
-        deterministic function of the seed (``np.random.default_rng(rng)``
-        draws one permutation; its first samples form the test part).
+    Used in chapter 11 (``book/11_regression_california.ipynb``).
 
-    Returns ``X_train, X_test, y_train, y_test`` (the order scikit-learn
-    uses), rows in shuffled order, dtypes unchanged.
+    Parameters
+    ----------
+    X : array_like
+        Shape (m, ...), samples as rows.
+    y : array_like
+        Shape (m, ...), the targets or labels of the same samples.
+    test_fraction : float, optional
+        The share of the samples in the test part, 0 < f < 1; the test part
+        has ``round(test_fraction * m)`` samples (default 0.2).
+    rng : int or numpy.random.Generator, optional
+        Seed (default 0): one permutation is drawn, and its first samples
+        form the test part.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``X_train, X_test, y_train, y_test`` (scikit-learn's order), rows in
+        shuffled order, dtypes unchanged.
+
+    Raises
+    ------
+    ValueError
+        If X and y have different numbers of rows, or a part would be empty.
     """
     X = np.asarray(X)
     y = np.asarray(y)
@@ -57,25 +71,27 @@ def train_val_split(X, y, val_fraction: float = 0.2, rng=0):
 
     Parameters
     ----------
-    X : array of shape (m, ...), samples as rows.
-    y : array of shape (m, ...), the targets or labels of the same samples.
-    val_fraction : float, 0 < f < 1, share of the samples put in the
-        validation part, which has ``round(val_fraction * m)`` samples
-        (default 0.2).
-    rng : int seed or ``numpy.random.Generator`` (default 0): one
-        permutation is drawn; its first samples form the validation part.
+    X : array_like
+        Shape (m, ...), samples as rows.
+    y : array_like
+        Shape (m, ...), the targets or labels of the same samples.
+    val_fraction : float, optional
+        The share of the samples in the validation part, 0 < f < 1; it has
+        v = ``round(val_fraction * m)`` samples (default 0.2).
+    rng : int or numpy.random.Generator, optional
+        Seed (default 0).
 
     Returns
     -------
-    X_train, X_val, y_train, y_val : arrays, rows in shuffled order, dtypes
-        unchanged; shapes (m - v, ...), (v, ...), (m - v, ...), (v, ...)
-        with v = round(val_fraction * m).
+    tuple of numpy.ndarray
+        ``X_train, X_val, y_train, y_val``, shapes (m - v, ...), (v, ...),
+        (m - v, ...), (v, ...), rows in shuffled order, dtypes unchanged.
 
     Raises
     ------
-    ValueError
-        If X and y have different numbers of rows, val_fraction is not in
-        (0, 1) or leaves an empty part.
+    TypeError, ValueError
+        If X and y have different numbers of rows, or val_fraction is not
+        in (0, 1) or leaves an empty part.
     """
     try:
         f = float(val_fraction)

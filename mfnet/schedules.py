@@ -18,24 +18,27 @@ __all__ = ["Schedule", "StepLR", "CosineAnnealingLR"]
 
 
 class Schedule:
-    """Base class: ``lr_at(epoch)`` is the rate used in epoch ``epoch + 1``
-    (epoch 0 is the start, where the rate is the optimiser's own).
+    """Base class of the learning-rate schedules.
+
+    Derived in chapter 10 (``book/10_generalisation.ipynb``). ``lr_at(t)`` is
+    the rate after t calls of ``step()``; epoch 0 uses the optimiser's own.
 
     Parameters
     ----------
-    optimizer : an mfnet optimiser with an ``lr`` attribute (`SGD`,
-        `Adam`); its lr when the schedule is made is the base rate
-        ``base_lr``.
+    optimizer : SGD or Adam
+        Its ``lr`` when the schedule is made is the base rate ``base_lr``.
 
     Attributes
     ----------
-    base_lr : float, the optimiser's rate when the schedule was made.
-    epoch : int, how many times ``step()`` was called (0 at first).
+    base_lr : float
+        The optimiser's rate when the schedule was made.
+    epoch : int
+        How many times ``step()`` was called (0 at first).
 
     Raises
     ------
     TypeError
-        If ``optimizer`` has no positive finite ``lr`` attribute.
+        If ``optimizer`` has no ``lr``.
     """
 
     def __init__(self, optimizer) -> None:
@@ -72,22 +75,25 @@ class Schedule:
 
 
 class StepLR(Schedule):
-    """Step decay: lr_t = base_lr * gamma ** floor(t / step_size), for the
-    epoch after t calls of ``step()``; ``torch.optim.lr_scheduler.StepLR``.
+    """Step decay: lr_t = base_lr gamma^floor(t / step_size).
 
-    Derived in chapter 10 (``book/10_generalisation.ipynb``).
+    ``torch.optim.lr_scheduler.StepLR``; derived in chapter 10
+    (``book/10_generalisation.ipynb``).
 
     Parameters
     ----------
-    optimizer : `mfnet.SGD` or `mfnet.Adam`; its lr is ``base_lr``.
-    step_size : int >= 1, epochs between two decays.
-    gamma : float > 0, the factor of each decay (default 0.1).
+    optimizer : SGD or Adam
+        Its lr is the base rate.
+    step_size : int
+        Epochs between two decays, at least 1.
+    gamma : float, optional
+        The factor of each decay, finite and > 0 (default 0.1).
 
     Raises
     ------
     TypeError, ValueError
-        Naming the argument, if step_size is not a whole number >= 1 or
-        gamma is not a finite number > 0.
+        Naming the argument, for a step_size that is not a whole number
+        >= 1 or a gamma that is not finite and > 0.
     """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1) -> None:
@@ -100,25 +106,28 @@ class StepLR(Schedule):
 
 
 class CosineAnnealingLR(Schedule):
-    """Cosine annealing: lr_t = eta_min + (base_lr - eta_min)
-    (1 + cos(pi t / T_max)) / 2, for the epoch after t calls of ``step()``;
-    ``torch.optim.lr_scheduler.CosineAnnealingLR`` (which also keeps
-    following the cosine, back up, after T_max).
+    """Cosine annealing from the base rate down to eta_min over T_max epochs.
 
-    Derived in chapter 10 (``book/10_generalisation.ipynb``).
+    lr_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2, as
+    ``torch.optim.lr_scheduler.CosineAnnealingLR`` (which also follows the
+    cosine back up after T_max). Derived in chapter 10
+    (``book/10_generalisation.ipynb``).
 
     Parameters
     ----------
-    optimizer : `mfnet.SGD` or `mfnet.Adam`; its lr is ``base_lr``.
-    T_max : int >= 1, the epochs of one descent from base_lr to eta_min
-        (usually the number of epochs of training).
-    eta_min : float, 0 <= eta_min < base_lr, the last rate (default 0).
+    optimizer : SGD or Adam
+        Its lr is the base rate.
+    T_max : int
+        The epochs of one descent, at least 1 (usually the epochs of
+        training).
+    eta_min : float, optional
+        The last rate, 0 <= eta_min < base_lr (default 0).
 
     Raises
     ------
     TypeError, ValueError
-        Naming the argument, if T_max is not a whole number >= 1 or
-        eta_min is negative, not finite or not below the base rate.
+        Naming the argument, for a T_max that is not a whole number >= 1 or
+        an eta_min out of range.
     """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0) -> None:

@@ -26,29 +26,42 @@ __all__ = ["History", "batches", "fit", "predict", "evaluate", "prepare",
 
 @dataclass
 class History:
-    """What `fit` records, one float per epoch in every list.
+    """What `fit` records: one float per epoch in every list.
 
-    loss : the running training loss: the mean, over the epoch's batches
-        (weighted by batch size), of each batch's loss measured BEFORE
-        the update that batch makes (as Keras reports it). The weights
-        change during the epoch, so this is not the loss of any one set
-        of weights; it lags behind, most in early epochs and with small
-        batches. To compare optimisers, use ``train_loss``.
-    train_loss : the loss of the weights AFTER the epoch, on the whole
-        training data; filled only with ``fit(..., evaluate_train=True)``
-        (one more forward pass over the training data per epoch), else
-        empty. Chapter 10 (``book/10_generalisation.ipynb``).
-    metrics : {name: [value per epoch]} of the metric functions passed to
-        fit, on the whole training data after each epoch.
-    val_loss, val_metrics : the loss and the metrics of the weights after
-        each epoch on the validation data (if given).
-    lr : the optimiser's learning rate during each epoch (set by a
-        ``schedule``, if fit has one).
-    seconds : time since fit started, at the end of each epoch.
+    Derived in chapter 9 (``book/09_training.ipynb``); ``train_loss`` and
+    ``lr`` in chapter 10 (``book/10_generalisation.ipynb``).
 
-    The losses are the loss function's values only: a ``weight_decay`` of
-    the optimiser is not part of them. Used in ``book/09_training.ipynb``
-    and ``book/10_generalisation.ipynb``.
+    Attributes
+    ----------
+    loss : list of float
+        The running training loss: the mean over the epoch's batches
+        (weighted by batch size) of each batch's loss measured before the
+        update that batch makes, as Keras reports it. The weights change
+        during the epoch, so this is the loss of no one set of weights; it
+        lags behind, most in early epochs and with small batches. Compare
+        optimisers with ``train_loss``.
+    train_loss : list of float
+        The loss of the weights after each epoch on the whole training
+        data; filled only by ``fit(..., evaluate_train=True)`` (one more
+        forward pass per epoch), else empty.
+    metrics : dict of str to list of float
+        The metric functions given to fit, on the whole training data
+        after each epoch.
+    val_loss : list of float
+        The loss of the weights after each epoch on the validation data (if
+        fit has ``validation=``).
+    val_metrics : dict of str to list of float
+        The metrics on the validation data.
+    lr : list of float
+        The optimiser's learning rate during each epoch (set by fit's
+        ``schedule``, if any).
+    seconds : list of float
+        Time since fit started, at the end of each epoch.
+
+    Notes
+    -----
+    The losses are the loss function's values only: an optimiser's
+    ``weight_decay`` is not part of them.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -374,8 +387,26 @@ def fit(model, loss: Loss, optimizer, X, Y, *, epochs: int,
 
 
 def predict(model, X) -> np.ndarray:
-    """The model's output for augmented X (n_0 + 1, m): shape
-    (n_L + 1, m)."""
+    """The model's output for augmented inputs (samples as columns).
+
+    Parameters
+    ----------
+    model : Sequential
+        The network.
+    X : array_like
+        Inputs with the bias row, shape (n_0 + 1, m).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n_L + 1, m).
+
+    Raises
+    ------
+    ValueError
+        For inputs whose row 0 is not the bias row, naming a transposed or
+        twice-augmented X.
+    """
     X, _ = prepare(model, X)
     return model.forward(X)
 
@@ -435,11 +466,27 @@ def _rows_output(model, X, caller: str) -> np.ndarray:
 
 
 def predict_proba(model, X) -> np.ndarray:
-    """Class probabilities for samples-as-rows X of shape (m, n_0).
+    """Class probabilities for samples-as-rows data.
 
-    Returns (m, n_classes), rows summing to 1: the Softmax output, or the
-    softmax of the logits; for one output (binary classification)
-    [1 - p, p] with p the Sigmoid output or sigmoid of the logit.
+    Parameters
+    ----------
+    model : Sequential
+        A classifier: its output is a Softmax or Sigmoid, or logits for
+        `SoftmaxCrossEntropy` or `BinaryCrossEntropy`.
+    X : array_like
+        Shape (m, n_0), samples as rows (not augmented).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (m, n_classes), rows summing to 1: the softmax output, or the
+        softmax of the logits; for one output [1 - p, p] with p the sigmoid
+        of the output.
+
+    Raises
+    ------
+    ValueError
+        For X of the wrong shape, naming an augmented or transposed X.
     """
     out = _rows_output(model, X, "predict_proba")
     last = _last(model)
@@ -451,10 +498,25 @@ def predict_proba(model, X) -> np.ndarray:
 
 
 def predict_labels(model, X) -> np.ndarray:
-    """Predicted classes for samples-as-rows X (m, n_0): shape (m,), int64.
+    """Predicted classes for samples-as-rows data.
 
-    The argmax of the outputs; for one output, 1 where the Sigmoid output
-    exceeds 0.5 or the logit exceeds 0.
+    Parameters
+    ----------
+    model : Sequential
+        A classifier, as for `predict_proba`.
+    X : array_like
+        Shape (m, n_0), samples as rows (not augmented).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (m,), int64: the argmax of the outputs; for one output, 1
+        where the sigmoid output exceeds 0.5 or the logit exceeds 0.
+
+    Raises
+    ------
+    ValueError
+        For X of the wrong shape, naming an augmented or transposed X.
     """
     out = _rows_output(model, X, "predict_labels")
     if out.shape[0] == 2:
