@@ -18,6 +18,14 @@
     python3 dev.py offline   [SITE [ZIP]] a zip of the built site (default _build/html) that
                                          works from disk: _build/html/mfnet-book-offline.zip
     python3 dev.py editions              pdf, student and offline, timed
+    python3 dev.py insert-exercises [NOTEBOOK...] write the checked exercises
+                                         (mfnet_book/exercises) at the end of
+                                         the chapters' Exercises sections
+    python3 dev.py grade PATH...         grade completed exercise notebooks
+                                         (files or folders) on hidden test cases
+    python3 dev.py notebooks [OUTDIR]    the reader's notebooks (glue written
+                                         in, plain Markdown) into
+                                         _build/html/notebooks/
 
 `book`, `test` and `execute` first make sure that `.venv` exists and holds what
 `requirements.txt` asks for (including mfnet itself, editable). The install is
@@ -396,7 +404,11 @@ def strip_solutions(nb: dict) -> tuple[dict, int]:
 STUDENT_README = """mfnet book: exercise notebooks (student edition)
 
 The chapter notebooks with the solutions left out; the exercises stay.
-Run them like the book's own notebooks (README.md, "Run the chapters"):
+In a checked exercise, write your function in the empty cell (replace `...`)
+and run the check cell below it: check("5.A", leaky_relu_backward) says
+whether your function is right and, if not, what is wrong, without showing
+the answer. Run the notebooks like the book's own (README.md, "Run the
+chapters"):
 
     python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     .venv/bin/jupyter lab book/
@@ -406,13 +418,29 @@ and figure helpers; benchmarks/ the speed chapter's benchmark.
 """
 
 
+# Left out of the student zip: the checked exercises' solutions and the
+# grader's hidden test cases (mfnet_book/exercises/).
+ZIP_EXCLUDED = {"mfnet_book/exercises/solutions.py", "mfnet_book/exercises/hidden.py"}
+
+
+def student_notebook(nb: dict) -> dict:
+    """The notebook a student gets: each checked exercise's answer cell becomes
+    its empty stub (outside any solution), then every solution is removed."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "mfnet_exercise_cells", ROOT / "mfnet_book" / "exercises" / "cells.py")
+    cells = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cells)   # standard library only, like dev.py
+    return strip_solutions(cells.student(nb))[0]
+
+
 def write_exercises_zip(target: Path) -> list[str]:
     """A zip of the chapter notebooks without solutions, and what they need to run."""
     import zipfile
     names = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(BOOK.glob("*.ipynb")):
-            nb, count = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
+            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
             zf.writestr(f"mfnet-book-exercises/book/{path.name}",
                         json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
             names.append(path.name)
@@ -422,7 +450,9 @@ def write_exercises_zip(target: Path) -> list[str]:
                 zf.write(ROOT / extra, f"mfnet-book-exercises/{extra}")
         for package in ("mfnet", "mfnet_book", "benchmarks"):
             for path in sorted((ROOT / package).rglob("*.py")):
-                zf.write(path, f"mfnet-book-exercises/{path.relative_to(ROOT)}")
+                name = path.relative_to(ROOT).as_posix()
+                if name not in ZIP_EXCLUDED:
+                    zf.write(path, f"mfnet-book-exercises/{name}")
         zf.writestr("mfnet-book-exercises/README-exercises.txt", STUDENT_README)
     return names
 
@@ -461,7 +491,7 @@ def cmd_student(args: list[str]) -> int:
     for path in sorted(BOOK.glob("*.ipynb")):
         source = html / "_sources" / "book" / path.name
         if source.exists():
-            nb, _ = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
+            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
             source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                               encoding="utf-8")
     target = SITE / STUDENT_DIR
@@ -580,7 +610,33 @@ def cmd_editions(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
+def _with_venv_python(module_args: list[str]) -> int:
+    """Run a module of mfnet_book with .venv's Python, the checkout first on
+    sys.path (so a worktree's mfnet and mfnet_book shadow the installed ones)."""
+    python = ensure_venv()
+    env = child_env()
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return subprocess.call([str(python), "-m", *module_args], cwd=ROOT, env=env)
+
+
+def cmd_insert_exercises(args: list[str]) -> int:
+    """Write the checked exercises into the chapters (idempotent)."""
+    return _with_venv_python(["mfnet_book.exercises.insert", *args])
+
+
+def cmd_grade(args: list[str]) -> int:
+    """Grade completed exercise notebooks: `N passed, M failed`, non-zero if any failed."""
+    return _with_venv_python(["mfnet_book.exercises.grade", *args])
+
+
+def cmd_notebooks(args: list[str]) -> int:
+    """The reader's notebooks for Jupyter and Colab, into _build/html/notebooks/."""
+    return _with_venv_python(["mfnet_book.exercises.reader", *args])
+
+
+COMMANDS = {"insert-exercises": cmd_insert_exercises, "grade": cmd_grade,
+            "notebooks": cmd_notebooks, "book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
             "preview": cmd_preview, "shot": cmd_shot, "pdf": cmd_pdf, "student": cmd_student,
             "offline": cmd_offline, "editions": cmd_editions}
 

@@ -1,4 +1,4 @@
-"""The checked exercises: question, stub, solution, test inputs, right answers.
+"""The checked exercises: question, stub, test inputs, right answers.
 
 Each :class:`Exercise` is data: the text and code cells that
 ``python3 dev.py insert-exercises`` writes at the end of its chapter's
@@ -34,8 +34,6 @@ class Exercise:
     question: str                 # Markdown, inside the exercise directive
     function: str                 # the name the student defines
     stub: str                     # the empty answer cell
-    solution: str                 # the answer cell of the full edition
-    explanation: str              # Markdown at the top of the solution
     inputs: Callable              # rng -> dict of the function's arguments
     outputs: Callable             # inputs -> list of Output
 
@@ -44,7 +42,7 @@ class Exercise:
         return f"ex-c{self.chapter}-{self.id.split('.')[1].lower()}"
 
 
-# -- helpers ---------------------------------------------------------------------------
+# -- helpers ------------------------------------------------------------------
 def fd_grad(f: Callable, X: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central finite differences of the scalar f at X, entry by entry."""
     X = np.array(X, dtype=float)
@@ -108,7 +106,7 @@ def exercise(**kwargs) -> None:
     EXERCISES.append(Exercise(**kwargs))
 
 
-# -- chapter 2: gates -------------------------------------------------------------------
+# -- chapter 2: gates ---------------------------------------------------------
 def _mul_inputs(rng):
     shape = (int(rng.integers(2, 4)), int(rng.integers(2, 5)))
     return {"x": rng.normal(size=shape), "y": rng.normal(size=shape),
@@ -144,12 +142,6 @@ exercise(
     stub=("def multiply_backward(x, y, dv):\n"
           "    \"\"\"(dJ/dx, dJ/dy) for v = x * y, given dv = dJ/dv.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def multiply_backward(x, y, dv):\n"
-              "    \"\"\"(dJ/dx, dJ/dy) for v = x * y, given dv = dJ/dv.\"\"\"\n"
-              "    return dv * y, dv * x"),
-    explanation=("The local derivative of $v = x y$ with respect to $x$ is "
-                 "$y$, and with respect to $y$ it is $x$: each input "
-                 "receives the upstream gradient times the *other* input."),
     inputs=_mul_inputs, outputs=_mul_outputs)
 
 
@@ -186,23 +178,10 @@ exercise(
     stub=("def fork_backward(x, y, z, df):\n"
           "    \"\"\"(dJ/dx, dJ/dy, dJ/dz) for f = (x + y) * (x * z).\"\"\"\n"
           "    ...  # your code"),
-    solution=("def fork_backward(x, y, z, df):\n"
-              "    \"\"\"(dJ/dx, dJ/dy, dJ/dz) for f = (x + y) * (x * z).\"\"\"\n"
-              "    q, r = x + y, x * z           # forward\n"
-              "    dq, dr = df * r, df * q       # multiply gate\n"
-              "    dx = dq + dr * z              # add gate + multiply gate:"
-              "\n"
-              "    return dx, dq, dr * x         # x's two paths add"),
-    explanation=("Backwards through the multiply gate, $q$ receives "
-                 "$\\partial J/\\partial f \\cdot r$ and $r$ receives "
-                 "$\\partial J/\\partial f \\cdot q$. The add gate passes "
-                 "$\\partial J/\\partial q$ to $x$ and $y$; the multiply "
-                 "gate $r = x z$ passes $\\partial J/\\partial r \\cdot z$ to "
-                 "$x$. The two contributions to $x$ add."),
     inputs=_fork_inputs, outputs=_fork_outputs)
 
 
-# -- chapter 3: index form ---------------------------------------------------------------
+# -- chapter 3: index form ----------------------------------------------------
 def _delta_inputs(rng):
     n = int(rng.integers(2, 5))
     n_next = n + int(rng.integers(1, 3))
@@ -245,25 +224,10 @@ exercise(
     stub=("def hidden_delta(W_next, delta_next, z):\n"
           "    \"\"\"delta of a tanh layer (one sample, entry 0 zero).\"\"\"\n"
           "    ...  # your code"),
-    solution=("import math\n\n\n"
-              "def hidden_delta(W_next, delta_next, z):\n"
-              "    \"\"\"delta of a tanh layer (one sample, entry 0 zero).\"\"\"\n"
-              "    delta = [0.0] * len(z)        # entry 0 stays zero\n"
-              "    for j in range(1, len(z)):\n"
-              "        total = sum(W_next[k][j] * delta_next[k]\n"
-              "                    for k in range(len(delta_next)))\n"
-              "        delta[j] = (1 - math.tanh(z[j]) ** 2) * total\n"
-              "    return delta"),
-    explanation=("Neuron $j$ of layer $l$ feeds every neuron $k$ of layer "
-                 "$l+1$ through the weight $w_{kj}^{[l+1]}$ (column $j$ of "
-                 "$W^{[l+1]}$), so its error collects "
-                 "$w_{kj}^{[l+1]} \\delta_k^{[l+1]}$ over $k$, times its own "
-                 "slope $g'(z_j) = 1 - \\tanh^2(z_j)$. Entry 0 is the bias "
-                 "row: the backward pass sets it to zero."),
     inputs=_delta_inputs, outputs=_delta_outputs)
 
 
-# -- chapter 4: matrix form -----------------------------------------------------------------
+# -- chapter 4: matrix form ---------------------------------------------------
 def _linear_inputs(rng):
     n_in, n_out, m = (int(rng.integers(2, 5)), int(rng.integers(2, 5)),
                       int(rng.integers(3, 7)))
@@ -294,14 +258,6 @@ exercise(
     stub=("def linear_backward(W, A_prev, Delta):\n"
           "    \"\"\"(dJ/dW, dJ/dA_prev) for Z = W @ A_prev.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def linear_backward(W, A_prev, Delta):\n"
-              "    \"\"\"(dJ/dW, dJ/dA_prev) for Z = W @ A_prev.\"\"\"\n"
-              "    return Delta @ A_prev.T, W.T @ Delta"),
-    explanation=("Entry $(j, k)$ of $\\partial J/\\partial W$ sums "
-                 "$\\delta_j a_k$ over the samples, which is $\\Delta A^T$; "
-                 "input $k$ feeds every output $j$, so its gradient is "
-                 "$W^T \\Delta$. The shapes confirm it: only these products "
-                 "have the shapes of $W$ and $A$."),
     inputs=_linear_inputs, outputs=_linear_outputs)
 
 
@@ -346,26 +302,10 @@ exercise(
     stub=("def two_layer_grads(W1, W2, A0, Y):\n"
           "    \"\"\"(dJ/dW1, dJ/dW2) for tanh, then linear, then MSE.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def two_layer_grads(W1, W2, A0, Y):\n"
-              "    \"\"\"(dJ/dW1, dJ/dW2) for tanh, then linear, then MSE.\"\"\"\n"
-              "    m = A0.shape[1]\n"
-              "    A1 = np.tanh(W1 @ A0)\n"
-              "    A1[0] = 1.0                     # the activation copies "
-              "row 0\n"
-              "    Delta2 = (W2 @ A1 - Y) / m      # row 0: 1 - 1 = 0\n"
-              "    Delta1 = (W2.T @ Delta2) * (1 - A1 ** 2)\n"
-              "    Delta1[0] = 0.0                 # the stop-gradient\n"
-              "    return Delta1 @ A0.T, Delta2 @ A1.T"),
-    explanation=("Forward, keeping $A^{[1]}$; then "
-                 "$\\Delta^{[2]} = (\\hat Y - Y)/m$, "
-                 "$\\Delta^{[1]} = (W^{[2]T} \\Delta^{[2]}) \\odot "
-                 "(1 - A^{[1]} \\odot A^{[1]})$ with row 0 set to zero, and "
-                 "$\\partial J/\\partial W^{[l]} = \\Delta^{[l]} "
-                 "A^{[l-1]T}$."),
     inputs=_two_layer_inputs, outputs=_two_layer_outputs)
 
 
-# -- chapter 5: layers -------------------------------------------------------------------
+# -- chapter 5: layers --------------------------------------------------------
 def _leaky_inputs(rng):
     n, m = int(rng.integers(2, 5)), int(rng.integers(3, 7))
     return {"Z": bias_rows(away_from_zero(rng, (n + 1, m))),
@@ -399,16 +339,8 @@ exercise(
         "$\\partial J/\\partial A$ (`dA`), with mfnet's row 0."),
     function="leaky_relu_backward",
     stub=("def leaky_relu_backward(Z, dA, slope):\n"
-          "    \"\"\"dJ/dZ for A = LeakyReLU(Z); all of shape (n + 1, m).\"\"\"\n"
+          "    \"\"\"dJ/dZ for A = LeakyReLU(Z), all (n + 1, m).\"\"\"\n"
           "    ...  # your code"),
-    solution=("def leaky_relu_backward(Z, dA, slope):\n"
-              "    \"\"\"dJ/dZ for A = LeakyReLU(Z); all of shape (n + 1, m).\"\"\"\n"
-              "    dZ = dA * np.where(Z > 0, 1.0, slope)\n"
-              "    dZ[0] = 0.0                     # the stop-gradient\n"
-              "    return dZ"),
-    explanation=("$g'(z)$ is $1$ for $z > 0$ and $s$ otherwise, and the "
-                 "backward pass of an activation multiplies entry by entry; "
-                 "row 0 is set to zero, as in every mfnet activation."),
     inputs=_leaky_inputs, outputs=_leaky_outputs)
 
 
@@ -445,16 +377,6 @@ exercise(
     stub=("def residual_backward(W, X, dY):\n"
           "    \"\"\"(dJ/dW, dJ/dX) for Y = X + tanh(W @ X).\"\"\"\n"
           "    ...  # your code"),
-    solution=("def residual_backward(W, X, dY):\n"
-              "    \"\"\"(dJ/dW, dJ/dX) for Y = X + tanh(W @ X).\"\"\"\n"
-              "    H = np.tanh(W @ X)\n"
-              "    dZ = dY * (1 - H ** 2)          # through the tanh\n"
-              "    return dZ @ X.T, dY + W.T @ dZ  # X's two paths add"),
-    explanation=("$X$ fans out: one copy goes straight to the sum, the "
-                 "other through $W$ and $\\tanh$. Each path brings its "
-                 "gradient, $\\partial J/\\partial Y$ and "
-                 "$W^T (\\partial J/\\partial Y \\odot (1 - H \\odot H))$ "
-                 "with $H = \\tanh(W X)$, and the two add."),
     inputs=_res_inputs, outputs=_res_outputs)
 
 
@@ -488,22 +410,10 @@ exercise(
     stub=("def tied_backward(W, X, dY):\n"
           "    \"\"\"dJ/dW for Y = W @ tanh(W @ X), one W used twice.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def tied_backward(W, X, dY):\n"
-              "    \"\"\"dJ/dW for Y = W @ tanh(W @ X), one W used twice.\"\"\"\n"
-              "    H = np.tanh(W @ X)\n"
-              "    dH = W.T @ dY\n"
-              "    dZ = dH * (1 - H ** 2)\n"
-              "    return dY @ H.T + dZ @ X.T      # the two uses add"),
-    explanation=("Treat the two uses as two matrices $W_1 = W_2 = W$, "
-                 "compute each gradient as for separate layers, "
-                 "$\\partial J/\\partial W_2 = \\partial J/\\partial Y \\, "
-                 "H^T$ and $\\partial J/\\partial W_1 = "
-                 "\\partial J/\\partial Z \\, X^T$, and add them: a shared "
-                 "weight is a value that fans out."),
     inputs=_tied_inputs, outputs=_tied_outputs)
 
 
-# -- chapter 6: the worked example ----------------------------------------------------------
+# -- chapter 6: the worked example --------------------------------------------
 def _linear_net_inputs(rng):
     n0, n1, n2, n3, m = (int(rng.integers(2, 4)), int(rng.integers(2, 4)),
                          int(rng.integers(2, 4)), int(rng.integers(1, 3)),
@@ -542,25 +452,10 @@ exercise(
     stub=("def linear_net_grads(W1, W2, W3, A0, Y):\n"
           "    \"\"\"(dJ/dW1, dJ/dW2, dJ/dW3) of the linear network.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def linear_net_grads(W1, W2, W3, A0, Y):\n"
-              "    \"\"\"(dJ/dW1, dJ/dW2, dJ/dW3) of the linear network.\"\"\"\n"
-              "    m = A0.shape[1]\n"
-              "    A1 = W1 @ A0\n"
-              "    A2 = W2 @ A1\n"
-              "    Delta3 = (W3 @ A2 - Y) / m\n"
-              "    Delta2 = W3.T @ Delta3\n"
-              "    Delta2[0] = 0.0                 # the stop-gradient\n"
-              "    Delta1 = W2.T @ Delta2\n"
-              "    Delta1[0] = 0.0\n"
-              "    return Delta1 @ A0.T, Delta2 @ A1.T, Delta3 @ A2.T"),
-    explanation=("With the identity as activation, $g' = 1$ and each "
-                 "$\\Delta^{[l]}$ is $W^{[l+1]T} \\Delta^{[l+1]}$ with row "
-                 "0 set to zero; the gradients are $\\Delta^{[l]} "
-                 "A^{[l-1]T}$."),
     inputs=_linear_net_inputs, outputs=_linear_net_outputs)
 
 
-# -- chapter 7: losses ----------------------------------------------------------------------
+# -- chapter 7: losses --------------------------------------------------------
 def _mse_inputs(rng):
     n, m = int(rng.integers(1, 4)), int(rng.integers(3, 8))
     return {"Y_hat": bias_rows(rng.normal(size=(n + 1, m))),
@@ -584,12 +479,6 @@ exercise(
     stub=("def mse_grad(Y_hat, Y):\n"
           "    \"\"\"dJ/dY_hat for J = 1/(2m) * sum of squared errors.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def mse_grad(Y_hat, Y):\n"
-              "    \"\"\"dJ/dY_hat for J = 1/(2m) * sum of squared errors.\"\"\"\n"
-              "    return (Y_hat - Y) / Y.shape[1]   # row 0: 1 - 1 = 0"),
-    explanation=("Each entry appears in one square: the derivative of "
-                 "$\\frac{1}{2m}(\\hat y - y)^2$ is $(\\hat y - y)/m$, the 2 "
-                 "of the derivative cancelling the $\\frac12$."),
     inputs=_mse_inputs, outputs=_mse_outputs)
 
 
@@ -631,18 +520,10 @@ exercise(
     stub=("def bce_grad(Z, Y):\n"
           "    \"\"\"dJ/dZ of the binary cross-entropy on logits Z.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def bce_grad(Z, Y):\n"
-              "    \"\"\"dJ/dZ of the binary cross-entropy on logits Z.\"\"\"\n"
-              "    G = (mfnet.sigmoid(Z) - Y) / Z.shape[1]\n"
-              "    G[0] = 0.0\n"
-              "    return G"),
-    explanation=("With $p = \\sigma(z)$, $\\partial J/\\partial p$ per "
-                 "sample is $\\frac1m \\frac{p - y}{p (1 - p)}$ and "
-                 "$\\sigma' = p (1 - p)$: the product is $(p - y)/m$."),
     inputs=_bce_inputs, outputs=_bce_outputs)
 
 
-# -- chapter 8: activations -------------------------------------------------------------------
+# -- chapter 8: activations ---------------------------------------------------
 def _elu_inputs(rng):
     n, m = int(rng.integers(2, 5)), int(rng.integers(3, 7))
     return {"Z": bias_rows(away_from_zero(rng, (n + 1, m))),
@@ -676,21 +557,10 @@ exercise(
     stub=("def elu_backward(Z, dA, alpha):\n"
           "    \"\"\"dJ/dZ for A = ELU(Z); all of shape (n + 1, m).\"\"\"\n"
           "    ...  # your code"),
-    solution=("def elu_backward(Z, dA, alpha):\n"
-              "    \"\"\"dJ/dZ for A = ELU(Z); all of shape (n + 1, m).\"\"\"\n"
-              "    slope = np.where(Z > 0, 1.0,\n"
-              "                     alpha * np.exp(np.minimum(Z, 0.0)))\n"
-              "    dZ = dA * slope\n"
-              "    dZ[0] = 0.0                     # the stop-gradient\n"
-              "    return dZ"),
-    explanation=("$g'(z) = 1$ for $z > 0$ and $\\alpha e^z$ otherwise "
-                 "(which is $g(z) + \\alpha$, so it can also be computed "
-                 "from the output). `np.minimum` keeps `np.exp` from "
-                 "overflowing on the side whose value is discarded."),
     inputs=_elu_inputs, outputs=_elu_outputs)
 
 
-# -- chapter 9: training ----------------------------------------------------------------------
+# -- chapter 9: training ------------------------------------------------------
 def _lr_inputs(rng):
     n, m = int(rng.integers(1, 4)), int(rng.integers(5, 20))
     X = bias_rows(rng.normal(scale=float(rng.choice([0.5, 1.0, 3.0])),
@@ -724,39 +594,16 @@ exercise(
         "returning the learning rate $\\eta_{\\max}$ such that gradient "
         "descent converges from every start for $\\eta < \\eta_{\\max}$ "
         "and diverges from almost every start for $\\eta > \\eta_{\\max}$. "
-        "Then check it by experiment: $0.99\\,\\eta_{\\max}$ converges, "
-        "$1.01\\,\\eta_{\\max}$ diverges."),
+        "Then check it by experiment: a little below $\\eta_{\\max}$ "
+        "gradient descent converges, a little above it diverges."),
     function="max_stable_lr",
     stub=("def max_stable_lr(X):\n"
           "    \"\"\"Largest stable full-batch learning rate for the MSE.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def max_stable_lr(X):\n"
-              "    \"\"\"Largest stable full-batch learning rate for the MSE.\"\"\"\n"
-              "    H = X @ X.T / X.shape[1]        # the Hessian of J\n"
-              "    return 2.0 / np.linalg.eigvalsh(H).max()\n\n\n"
-              "def distance_after(X, y, lr, steps=2000):\n"
-              "    \"\"\"|w - w*| after gradient descent from w = 0.\"\"\"\n"
-              "    w_star = np.linalg.lstsq(X.T, y, rcond=None)[0]\n"
-              "    w = np.zeros(len(X))\n"
-              "    for _ in range(steps):\n"
-              "        w = w - lr * X @ (X.T @ w - y) / X.shape[1]\n"
-              "    return np.linalg.norm(w - w_star)\n\n\n"
-              "X_lr = mfnet.augment(np.random.default_rng(0).normal("
-              "size=(50, 2)))\n"
-              "y_lr = np.random.default_rng(1).normal(size=50)\n"
-              "eta = max_stable_lr(X_lr)\n"
-              "assert distance_after(X_lr, y_lr, 0.99 * eta) < 1e-6\n"
-              "assert distance_after(X_lr, y_lr, 1.01 * eta) > 1e3"),
-    explanation=("$J$ is quadratic with Hessian $H = X X^T / m$. Along an "
-                 "eigenvector of $H$ with eigenvalue $\\lambda$, one step "
-                 "multiplies the error by $1 - \\eta \\lambda$, which "
-                 "shrinks it exactly when $\\eta < 2/\\lambda$; the largest "
-                 "eigenvalue sets the bound, $\\eta_{\\max} = "
-                 "2/\\lambda_{\\max}$."),
     inputs=_lr_inputs, outputs=_lr_outputs)
 
 
-# -- chapter 11: California housing ----------------------------------------------------------
+# -- chapter 11: California housing -------------------------------------------
 def _std_inputs(rng):
     n, m_train, m_test = (int(rng.integers(2, 5)), int(rng.integers(6, 12)),
                           int(rng.integers(3, 6)))
@@ -805,17 +652,10 @@ exercise(
     stub=("def standardize(X_train, X_test):\n"
           "    \"\"\"(S_train, S_test) scaled with the training statistics.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def standardize(X_train, X_test):\n"
-              "    \"\"\"(S_train, S_test) scaled with the training statistics.\"\"\"\n"
-              "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
-              "    return (X_train - mean) / std, (X_test - mean) / std"),
-    explanation=("The statistics come from the training rows alone and are "
-                 "applied unchanged to the test rows: the test set plays the "
-                 "part of data that arrives after training."),
     inputs=_std_inputs, outputs=_std_outputs)
 
 
-# -- chapter 12: MNIST --------------------------------------------------------------------
+# -- chapter 12: MNIST --------------------------------------------------------
 def _cm_inputs(rng):
     k, m = int(rng.integers(3, 6)), int(rng.integers(15, 40))
     y_true = rng.integers(0, k, size=m)
@@ -841,18 +681,10 @@ exercise(
     stub=("def confusion_matrix(y_true, y_pred, n_classes):\n"
           "    \"\"\"C[i, j]: samples of true class i predicted as j.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def confusion_matrix(y_true, y_pred, n_classes):\n"
-              "    \"\"\"C[i, j]: samples of true class i predicted as j.\"\"\"\n"
-              "    C = np.zeros((n_classes, n_classes), dtype=int)\n"
-              "    np.add.at(C, (y_true, y_pred), 1)   # repeats add up\n"
-              "    return C"),
-    explanation=("`np.add.at` adds once per pair, also when a pair repeats "
-                 "(plain `C[y_true, y_pred] += 1` would count each distinct "
-                 "pair once)."),
     inputs=_cm_inputs, outputs=_cm_outputs)
 
 
-# -- chapter 13: speed ----------------------------------------------------------------------
+# -- chapter 13: speed --------------------------------------------------------
 def _batch_inputs(rng):
     sizes = [int(rng.integers(2, 5)) for _ in range(int(rng.integers(3, 5)))]
     m = int(rng.integers(3, 8))
@@ -884,24 +716,13 @@ exercise(
     question=(
         "Write `forward_batch(Ws, A0)` for a network whose weight matrices "
         "(mfnet's form) are the list `Ws`: tanh after every layer but the "
-        "last, which is linear, row 0 copied by each activation. Use one "
+        "last, which is linear, row $0$ copied by each activation. Use one "
         "matrix product per layer for the whole batch `A0` of shape "
         "$(n^{[0]} + 1, m)$, no loop over the samples."),
     function="forward_batch",
     stub=("def forward_batch(Ws, A0):\n"
           "    \"\"\"The network's output for the whole batch A0.\"\"\"\n"
           "    ...  # your code"),
-    solution=("def forward_batch(Ws, A0):\n"
-              "    \"\"\"The network's output for the whole batch A0.\"\"\"\n"
-              "    A = A0\n"
-              "    for W in Ws[:-1]:\n"
-              "        A = np.tanh(W @ A)\n"
-              "        A[0] = 1.0                  # keep the ones\n"
-              "    return Ws[-1] @ A"),
-    explanation=("A matrix product handles every column at once, so the "
-                 "batch costs one product per layer instead of $m$ "
-                 "matrix-vector products, which is where the speed of "
-                 "batches comes from."),
     inputs=_batch_inputs, outputs=_batch_outputs)
 
 

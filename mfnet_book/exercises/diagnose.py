@@ -117,6 +117,8 @@ def compare(got, out: Output) -> str | None:
     rtol = out.rtol
     if _near(g, e, rtol):
         return None
+    if not g.any():
+        return f"{name} is all zeros"
     for mistake in out.mistakes:
         alt = np.asarray(mistake.value, dtype=float)
         if _near(g, alt, rtol) and not _near(alt, e, rtol):
@@ -150,6 +152,18 @@ def compare(got, out: Output) -> str | None:
     if g.ndim == 2 and g.shape[0] > 1 and not bad[1:].any():
         return (f"{name} is right except row 0, the bias row: "
                 f"{out.bias_row or 'row 0 must be zero'}")
+    if g.ndim == 2 and g.shape[0] > 1 and bad[0].any() and out.bias_row:
+        # Two mistakes at once: row 0, and something in the other rows.
+        rows = Output(name + " (rows 1 and below)", e[1:],
+                      [Mistake(np.asarray(k.value, float)[1:], k.message)
+                       for k in out.mistakes
+                       if np.shape(k.value) == e.shape],
+                      {r: np.asarray(mk)[1:] for r, mk in out.regions.items()},
+                      None, out.m, rtol)
+        message = compare(g[1:], rows)
+        if message is not None and "entries are wrong" not in message:
+            return (f"{message}; and row 0, the bias row, is wrong too: "
+                    f"{out.bias_row}")
     for region, mask in out.regions.items():
         mask = np.asarray(mask, dtype=bool)
         if bad.any() and not (bad & ~mask).any():
