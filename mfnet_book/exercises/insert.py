@@ -89,8 +89,10 @@ def cells_for(chapter: str) -> list[dict]:
     for ex in chosen:
         explanation, solution = SOLUTIONS[ex.id]
         cells += [
-            _md(f"```{{exercise}} Checked exercise `{ex.id}`: {ex.title}\n"
-                f":label: {ex.label}\n:nonumber:\n{ex.question}\n```",
+            # A colon fence: a backtick fence's title cannot hold the
+            # backticks of `5.A`.
+            _md(f":::{{exercise}} `{ex.id}`, checked: {ex.title}\n"
+                f":label: {ex.label}\n:nonumber:\n{ex.question}\n:::",
                 _meta(ex.id, "question")),
             _md(f"```{{solution-start}} {ex.label}\n:class: dropdown\n```\n"
                 f"{explanation}", _meta(ex.id, "solution")),
