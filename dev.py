@@ -632,7 +632,7 @@ def cmd_grade(args: list[str]) -> int:
 
 def cmd_notebooks(args: list[str]) -> int:
     """The reader's notebooks for Jupyter and Colab, into _build/html/notebooks/."""
-    return _with_venv_python(["mfnet_book.exercises.reader", *args])
+    return _with_venv_python(["mfnet_book.reader", *args])
 
 
 COMMANDS = {"insert-exercises": cmd_insert_exercises, "grade": cmd_grade,
