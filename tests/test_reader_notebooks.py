@@ -99,3 +99,32 @@ def test_setup_cell_first_figures_and_captions_kept(built, path):
         assert any("image/png" in o.get("data", {})
                    for o in cells[i]["outputs"])
         assert reader._source(cells[i + 1]).startswith("**Figure ")
+
+
+def _launch_urls(page: Path) -> list[str]:
+    return re.findall(r'href="(https://(?:colab\.research\.google\.com|'
+                      r'mybinder\.org)/[^"]+)"', page.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_launch_buttons_open_the_published_reader_notebook(built, path):
+    """Colab and Binder open book/NN.ipynb of the `notebooks` branch (which
+    the book workflow fills from _build/html/notebooks/), and the page's
+    .ipynb download is the reader's notebook when dev.py notebooks ran."""
+    html = built[2]
+    page = html / "book" / f"{path.stem}.html"
+    if not page.exists():
+        pytest.skip(f"{page} not built")
+    config = (ROOT / "_config.yml").read_text()
+    branch = re.search(r"mfnet_reader_branch: *(\S+)", config).group(1)
+    repo = re.search(r"url: https://github.com/(\S+)", config).group(1)
+    urls = _launch_urls(page)
+    assert (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+            f"book/{path.name}") in urls, urls
+    assert (f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/"
+            f"book/{path.name}") in urls, urls
+    published = html / "notebooks" / "book" / path.name
+    if published.exists():
+        download = html / "_sources" / "book" / path.name
+        assert download.read_bytes() == published.read_bytes()
+        assert reader.leftovers(json.loads(published.read_text())) == []
