@@ -434,15 +434,21 @@ def student_notebook(nb: dict) -> dict:
     return strip_solutions(cells.student(nb))[0]
 
 
-def write_exercises_zip(target: Path) -> list[str]:
-    """A zip of the chapter notebooks without solutions, and what they need to run."""
+def write_exercises_zip(target: Path, readers: Path | None = None) -> list[str]:
+    """A zip of the chapter notebooks without solutions, and what they need to run.
+
+    READERS: a folder of the student's reader's notebooks (plain Markdown, glue
+    written in; mfnet_book/reader.py), used for the chapters it holds."""
     import zipfile
     names = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(BOOK.glob("*.ipynb")):
-            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
-            zf.writestr(f"mfnet-book-exercises/book/{path.name}",
-                        json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            if readers is not None and (readers / path.name).exists():
+                text = (readers / path.name).read_text(encoding="utf-8")
+            else:
+                nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+                text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+            zf.writestr(f"mfnet-book-exercises/book/{path.name}", text)
             names.append(path.name)
         for extra in ("book/references.bib", "book/sanitize.cfg", "requirements.txt",
                       "pyproject.toml", "README.md", "LICENSE", "mfnet_torch.py"):
@@ -479,8 +485,14 @@ def cmd_student(args: list[str]) -> int:
     })
     html = out / "_build" / "html"
     html.mkdir(parents=True, exist_ok=True)
-    # First the notebooks: the pages link only files that are there.
-    write_exercises_zip(html / EXERCISES_NAME)
+    # First the notebooks: the pages link only files that are there. They are
+    # the reader's notebooks (numbers from the built book: dev.py book first),
+    # or, without a built book, the sources without solutions.
+    readers = EDITIONS / "student-notebooks"
+    shutil.rmtree(readers, ignore_errors=True)
+    if _with_venv_python(["mfnet_book.reader", "--student", str(readers)]) != 0:
+        readers = None
+    write_exercises_zip(html / EXERCISES_NAME, readers)
     # -a: the solutions are removed while pages are read, so read every page.
     code = run([venv_bin("jupyter-book"), "build", ROOT, "--path-output", out,
                 "--config", cfg, "-n", "--keep-going", "--all", *args])
@@ -491,6 +503,9 @@ def cmd_student(args: list[str]) -> int:
     for path in sorted(BOOK.glob("*.ipynb")):
         source = html / "_sources" / "book" / path.name
         if source.exists():
+            if readers is not None and (readers / path.name).exists():
+                shutil.copyfile(readers / path.name, source)
+                continue
             nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
             source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                               encoding="utf-8")

@@ -293,11 +293,23 @@ def _attachments(cell: dict, folder: Path) -> None:
                             cell["source"])
 
 
-def convert(path: Path, numbers: Numbers) -> dict:
-    """The reader's notebook of one chapter."""
+def student_transform(nb: dict) -> dict:
+    """The student's notebook (stubs, no solutions), as dev.py makes it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("mfnet_dev", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    return dev.student_notebook(nb)
+
+
+def convert(path: Path, numbers: Numbers, transform=None) -> dict:
+    """The reader's notebook of one chapter (``transform``: applied to the
+    source notebook first, e.g. :func:`student_transform`)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     docname = f"book/{path.stem}"
-    values = glue_values(nb)
+    values = glue_values(nb)        # of the whole chapter, solutions too
+    if transform is not None:
+        nb = transform(nb)
     conv = Converter(numbers, docname, values, path.parent)
     cells, setup = [], None
     for cell in copy.deepcopy(nb["cells"]):
@@ -386,7 +398,32 @@ def find_env(outdir: Path) -> Path | None:
     return None
 
 
+def write_student(folder: Path, env_pickle: Path) -> list[Path]:
+    """The student's reader's notebooks (stubs, no solutions) in folder."""
+    numbers = Numbers(env_pickle)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(BOOK.glob("[0-9][0-9]_*.ipynb")):
+        nb = convert(path, numbers, student_transform)
+        problems = leftovers(nb)
+        if problems:
+            raise ValueError(f"{path.name}: markup left: {problems[:5]}")
+        (folder / path.name).write_text(
+            json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8")
+        written.append(folder / path.name)
+    return written
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--student"]:
+        env = find_env(ROOT / "_build" / "html")
+        if env is None:
+            print("no built book: the student zip keeps the source notebooks")
+            return 1
+        written = write_student(Path(argv[1]), env)
+        print(f"{len(written)} student reader's notebooks in {argv[1]}")
+        return 0
     outdir = Path(argv[0]) if argv else ROOT / "_build" / "html"
     env = find_env(outdir)
     if env is None:
