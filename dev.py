@@ -405,7 +405,7 @@ STUDENT_README = """mfnet book: exercise notebooks (student edition)
 
 The chapter notebooks with the solutions left out; the exercises stay.
 In a checked exercise, write your function in the empty cell (replace `...`)
-and run the check cell below it: check("5.A", leaky_relu_backward) says
+and run the check cell below it: check("8.A", elu_backward) says
 whether your function is right and, if not, what is wrong, without showing
 the answer. Run the notebooks like the book's own (README.md, "Run the
 chapters"):

@@ -174,6 +174,14 @@ def test_loss_gradient_references_match_mfnet(ex_id, loss):
     assert np.abs(out.expected - grad).max() < 1e-7 * np.abs(grad).max()
 
 
+def test_softmax_reference_matches_mfnet():
+    inputs, [out] = _seed_inputs("5.A")
+    layer = mfnet.Softmax()
+    layer.forward(inputs["Z"])
+    dZ = layer.backward(inputs["dA"])
+    assert np.abs(out.expected - dZ).max() < 1e-7 * np.abs(dZ).max()
+
+
 def test_confusion_matrix_and_batch_references_match_mfnet():
     inputs, [out] = _seed_inputs("12.A")
     C = mfnet.metrics.confusion_matrix(inputs["y_true"], inputs["y_pred"],

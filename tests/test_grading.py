@@ -52,8 +52,8 @@ def notebook(path: Path, answers: dict[str, str]) -> Path:
     return path
 
 
-RIGHT = SOLUTIONS["5.A"][1]
-WRONG = ("def leaky_relu_backward(Z, dA, slope):\n"
+RIGHT = SOLUTIONS["8.A"][1]
+WRONG = ("def elu_backward(Z, dA, alpha):\n"
          "    return dA\n")
 
 
@@ -80,20 +80,20 @@ def test_blank_student_notebooks_pass_nothing(grader_copy, tmp_path):
 
 def test_a_wrong_answer_gets_the_checks_message(grader_copy, tmp_path):
     result = grade(grader_copy, notebook(tmp_path / "w.ipynb",
-                                         {"5.A": WRONG}))
+                                         {"8.A": WRONG}))
     assert result.returncode == 1
     [line, last] = result.stdout.splitlines()
-    assert line.startswith("5.A failed: dJ/dZ")
+    assert line.startswith("8.A failed: dJ/dZ")
     assert "right except the factor g'(Z)" in line
     assert "row 0, the bias row, is wrong too" in line
     assert last == "0 passed, 1 failed"
 
 
 FAKES = {
-    "prints": 'print("5.A passed")\nprint("1 passed, 0 failed")\n' + WRONG,
+    "prints": 'print("8.A passed")\nprint("1 passed, 0 failed")\n' + WRONG,
     "redefines_check": (
         "import mfnet_book.exercises as ex\n"
-        "def check(*args):\n    print('✓ 5.A: right on 3 test cases')\n"
+        "def check(*args):\n    print('✓ 8.A: right on 3 test cases')\n"
         "ex.check = check\nex.verdict = lambda *a: None\n" + WRONG),
     "patches_numpy": (
         "import numpy\nnumpy.allclose = lambda *a, **k: True\n"
@@ -118,8 +118,8 @@ def test_fakes_get_no_credit_and_do_not_stop_the_others(grader_copy,
     diagnose = grader_copy / "mfnet_book" / "exercises" / "diagnose.py"
     before = diagnose.read_bytes()
     for name, source in FAKES.items():
-        notebook(tmp_path / f"{name}.ipynb", {"5.A": source})
-    notebook(tmp_path / "zz_right.ipynb", {"5.A": RIGHT, "7.A": WRONG})
+        notebook(tmp_path / f"{name}.ipynb", {"8.A": source})
+    notebook(tmp_path / "zz_right.ipynb", {"8.A": RIGHT, "7.A": WRONG})
     result = grade(grader_copy, tmp_path, timeout=8)
     out = result.stdout
     blocks = {}
@@ -128,7 +128,7 @@ def test_fakes_get_no_credit_and_do_not_stop_the_others(grader_copy,
         blocks[Path(head).stem] = rest
     assert result.returncode == 1
     for name in FAKES:
-        assert blocks[name][0].startswith("5.A failed: "), (name, out)
+        assert blocks[name][0].startswith("8.A failed: "), (name, out)
     assert "right except the factor g'(Z)" in blocks["prints"][0]
     assert "right except the factor g'(Z)" in blocks["redefines_check"][0]
     assert "right except the factor g'(Z)" in blocks["patches_numpy"][0]
@@ -141,6 +141,6 @@ def test_fakes_get_no_credit_and_do_not_stop_the_others(grader_copy,
     # graded normally (7.A is wrong there: mse_grad is not defined)
     assert diagnose.read_bytes() == before
     assert not (diagnose.with_name("planted.py")).exists()
-    assert blocks["zz_right"][0] == "5.A passed"
+    assert blocks["zz_right"][0] == "8.A passed"
     assert blocks["zz_right"][1].startswith("7.A failed: ")
     assert out.splitlines()[-1] == f"1 passed, {len(FAKES) + 1} failed"

@@ -1,4 +1,4 @@
-"""Checked exercises: ``check("5.A", leaky_relu_backward)`` in a notebook.
+"""Checked exercises: ``check("8.A", elu_backward)`` in a notebook.
 
 A check runs the student's function on a few test cases, computes the right
 answer for each independently (finite differences of a forward pass written

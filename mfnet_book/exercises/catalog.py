@@ -306,42 +306,48 @@ exercise(
 
 
 # -- chapter 5: layers --------------------------------------------------------
-def _leaky_inputs(rng):
+def _softmax_inputs(rng):
     n, m = int(rng.integers(2, 5)), int(rng.integers(3, 7))
-    return {"Z": bias_rows(away_from_zero(rng, (n + 1, m))),
-            "dA": rng.normal(size=(n + 1, m)),
-            "slope": float(rng.choice([0.01, 0.1, 0.2]))}
+    return {"Z": bias_rows(rng.normal(scale=1.5, size=(n + 1, m))),
+            "dA": rng.normal(size=(n + 1, m))}
 
 
-def _leaky_outputs(c):
-    Z, dA, s = c["Z"], c["dA"], c["slope"]
-    g = lambda t: np.where(t > 0, t, s * t)
-    expected = zero_row0(fd_grad(lambda t: float(np.sum(dA * act_rows(g, t))),
-                                 Z))
-    neg = np.zeros(Z.shape, bool)
-    neg[1:] = Z[1:] <= 0
-    pos = np.zeros(Z.shape, bool)
-    pos[1:] = Z[1:] > 0
-    return [Output("dJ/dZ", expected, [Mistake(no_gprime(dA), NO_GPRIME)],
-                   regions={"where Z <= 0, the leaky side (slope `slope` "
-                            "there)": neg,
-                            "where Z > 0 (slope 1 there)": pos},
-                   bias_row=BIAS_DELTA)]
+def _softmax_cols(Z):
+    e = np.exp(Z - Z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def _softmax_outputs(c):
+    Z, dA = c["Z"], c["dA"]
+    phi = lambda t: float(np.sum(dA * act_rows(_softmax_cols, t)))
+    expected = zero_row0(fd_grad(phi, Z))
+    S = act_rows(_softmax_cols, Z)
+    diagonal = zero_row0(dA * S * (1 - S))
+    everything = zero_row0(S * (dA - np.sum(dA[1:] * S[1:])))
+    return [Output("dJ/dZ", expected, [
+        Mistake(diagonal, "uses only the diagonal of the softmax's "
+                "Jacobian, S_j (1 - S_j): each output of a column depends on "
+                "every input of that column, so the terms -S_j S_k count too"),
+        Mistake(everything, "sums over the whole array: the softmax couples "
+                "the entries of one column (one sample) only"),
+        Mistake(no_gprime(dA), "passes dA through unchanged: multiply by "
+                "the softmax's Jacobian, column by column")],
+        bias_row=BIAS_DELTA)]
 
 
 exercise(
-    id="5.A", chapter="05", title="a LeakyReLU backward pass",
+    id="5.A", chapter="05", title="the softmax layer, backward",
     question=(
-        "LeakyReLU is $g(z) = z$ for $z > 0$ and $g(z) = s z$ otherwise, "
-        "with a small slope $s$ (`slope`). As an mfnet activation it copies "
-        "row 0. Write `leaky_relu_backward(Z, dA, slope)`, which returns "
-        "$\\partial J/\\partial Z$ for $A = g(Z)$ given "
-        "$\\partial J/\\partial A$ (`dA`), with mfnet's row 0."),
-    function="leaky_relu_backward",
-    stub=("def leaky_relu_backward(Z, dA, slope):\n"
-          "    \"\"\"dJ/dZ for A = LeakyReLU(Z), all (n + 1, m).\"\"\"\n"
+        "The softmax layer maps each column $z$ of $Z$ (rows $1$ to $n$) to "
+        "$s = \\operatorname{softmax}(z)$, $s_j = e^{z_j} / \\sum_k e^{z_k}$, "
+        "and copies row $0$. Write `softmax_backward(Z, dA)` returning "
+        "$\\partial J/\\partial Z$ given $\\partial J/\\partial A$ (`dA`), "
+        "with mfnet's row $0$, without forming the Jacobian matrices."),
+    function="softmax_backward",
+    stub=("def softmax_backward(Z, dA):\n"
+          "    \"\"\"dJ/dZ for A = softmax of each column of Z[1:].\"\"\"\n"
           "    ...  # your code"),
-    inputs=_leaky_inputs, outputs=_leaky_outputs)
+    inputs=_softmax_inputs, outputs=_softmax_outputs)
 
 
 def _res_inputs(rng):

@@ -9,7 +9,7 @@ removing the ones a previous run wrote (cells whose metadata has
 * ``solution``  the ``solution-start`` of a dropdown, with the explanation;
 * ``answer``    the solution code (metadata ``stub``: the empty answer);
 * ``solution-end``;
-* ``check``     ``check("5.A", leaky_relu_backward)``.
+* ``check``     ``check("5.A", softmax_backward)``.
 
 Before the first exercise of a chapter come an ``intro`` (Markdown) and a
 ``setup`` code cell (imports). ``student(nb)`` turns a full notebook into

@@ -68,13 +68,17 @@ A^{[1]})$ with row 0 set to zero, and $\partial J/\partial W^{[l]} =
     Delta1[0] = 0.0                 # the stop-gradient
     return Delta1 @ A0.T, Delta2 @ A1.T'''),
     "5.A": (
-        r"""$g'(z)$ is $1$ for $z > 0$ and $s$ otherwise, and the backward pass of
-an activation multiplies entry by entry; row 0 is set to zero, as in
-every mfnet activation.""",
-        '''def leaky_relu_backward(Z, dA, slope):
-    """dJ/dZ for A = LeakyReLU(Z), all (n + 1, m)."""
-    dZ = dA * np.where(Z > 0, 1.0, slope)
-    dZ[0] = 0.0                     # the stop-gradient
+        r"""Per column, $\partial s_j/\partial z_k$ is $s_j(1 - s_j)$ for $k = j$
+and $-s_j s_k$ otherwise, so
+$\partial J/\partial z_k = s_k (\partial J/\partial s_k - \sum_j
+\partial J/\partial s_j \, s_j)$: one weighted sum per column instead of an
+$n \times n$ Jacobian. Row 0 is set to zero, as in every mfnet
+activation.""",
+        '''def softmax_backward(Z, dA):
+    """dJ/dZ for A = softmax of each column of Z[1:]."""
+    S = mfnet.softmax(Z[1:])                        # (n, m)
+    dZ = np.zeros_like(Z)                           # row 0 stays zero
+    dZ[1:] = S * (dA[1:] - np.sum(dA[1:] * S, axis=0))
     return dZ'''),
     "5.B": (
         r"""$X$ fans out: one copy goes straight to the sum, the other through $W$
