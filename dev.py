@@ -419,8 +419,8 @@ and figure helpers; benchmarks/ the speed chapter's benchmark.
 
 
 # Left out of the student zip: the checked exercises' solutions and the
-# grader's hidden test cases (mfnet_book/exercises/).
-ZIP_EXCLUDED = {"mfnet_book/exercises/solutions.py", "mfnet_book/exercises/hidden.py"}
+# grader's hidden test cases (mfnet_book/exercise_*.py, grading*.py).
+ZIP_EXCLUDED = {"mfnet_book/exercise_solutions.py", "mfnet_book/exercise_hidden.py"}
 
 
 def student_notebook(nb: dict) -> dict:
@@ -428,7 +428,7 @@ def student_notebook(nb: dict) -> dict:
     its empty stub (outside any solution), then every solution is removed."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(
-        "mfnet_exercise_cells", ROOT / "mfnet_book" / "exercises" / "cells.py")
+        "mfnet_exercise_cells", ROOT / "mfnet_book" / "exercise_cells.py")
     cells = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cells)   # standard library only, like dev.py
     return strip_solutions(cells.student(nb))[0]
@@ -637,12 +637,12 @@ def _with_venv_python(module_args: list[str]) -> int:
 
 def cmd_insert_exercises(args: list[str]) -> int:
     """Write the checked exercises into the chapters (idempotent)."""
-    return _with_venv_python(["mfnet_book.exercises.insert", *args])
+    return _with_venv_python(["mfnet_book.exercise_insert", *args])
 
 
 def cmd_grade(args: list[str]) -> int:
     """Grade completed exercise notebooks: `N passed, M failed`, non-zero if any failed."""
-    return _with_venv_python(["mfnet_book.exercises.grade", *args])
+    return _with_venv_python(["mfnet_book.grading", *args])
 
 
 def cmd_notebooks(args: list[str]) -> int:

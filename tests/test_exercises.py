@@ -14,8 +14,8 @@ import mfnet
 from mfnet_book.exercises import (BY_ID, EXERCISES, Output, Mistake, case,
                                   compare, hidden_seeds, public_seeds,
                                   verdict)
-from mfnet_book.exercises.insert import cells_for, insert, last_section, student
-from mfnet_book.exercises.solutions import SOLUTIONS
+from mfnet_book.exercise_insert import cells_for, insert, last_section, student
+from mfnet_book.exercise_solutions import SOLUTIONS
 from mfnet_book import truth
 
 IDS = [ex.id for ex in EXERCISES]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from mfnet_book.exercises import EXERCISES
-from mfnet_book.exercises.insert import student
-from mfnet_book.exercises.solutions import SOLUTIONS
+from mfnet_book.exercise_insert import student
+from mfnet_book.exercise_solutions import SOLUTIONS
 from mfnet_book import truth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def grader_copy(tmp_path_factory) -> Path:
 def grade(root: Path, *paths, timeout=20) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(root))
     return subprocess.run(
-        [sys.executable, "-m", "mfnet_book.exercises.grade", "--timeout",
+        [sys.executable, "-m", "mfnet_book.grading", "--timeout",
          str(timeout), *map(str, paths)], cwd=root, env=env,
         capture_output=True, text=True, timeout=600)
 
@@ -106,7 +106,7 @@ FAKES = {
     "edits_grader": (
         "import pathlib, mfnet\n"
         "d = pathlib.Path(mfnet.__file__).parents[1] / 'mfnet_book'\n"
-        "d = d / 'exercises' / 'diagnose.py'\n"
+        "d = d / 'exercise_diagnose.py'\n"
         "d.write_text('def compare(got, out):\\n    return None\\n')\n"
         "d.with_name('planted.py').write_text('')\n"
         + RIGHT),
@@ -115,7 +115,7 @@ FAKES = {
 
 def test_fakes_get_no_credit_and_do_not_stop_the_others(grader_copy,
                                                        tmp_path):
-    diagnose = grader_copy / "mfnet_book" / "exercises" / "diagnose.py"
+    diagnose = grader_copy / "mfnet_book" / "exercise_diagnose.py"
     before = diagnose.read_bytes()
     for name, source in FAKES.items():
         notebook(tmp_path / f"{name}.ipynb", {"8.A": source})

@@ -1,6 +1,6 @@
 """The grader's worker: runs one notebook's answers, in a process of its own.
 
-Started by :mod:`mfnet_book.exercises.grade` as ``python worker.py FOLDER``
+Started by :mod:`mfnet_book.grading` as ``python grading_worker.py FOLDER``
 in a fresh process per notebook. It reads ``FOLDER/job.json``, runs a fixed
 preamble, then for each exercise the notebook's answer cells and the
 student's function on every test case, and writes each result to
@@ -74,6 +74,9 @@ def main(folder: str) -> None:
     fake = types.ModuleType("mfnet_book.exercises")
     fake.check = lambda *args, **kwargs: None
     sys.modules["mfnet_book.exercises"] = fake
+    for name in ("exercise_catalog", "exercise_diagnose", "exercise_solutions",
+                 "exercise_hidden", "grading"):
+        sys.modules[f"mfnet_book.{name}"] = None     # ImportError
     namespace = {"__name__": "__main__"}
     exec(compile(PREAMBLE, "<preamble>", "exec"), namespace)
     for exercise in job["exercises"]:

@@ -3,7 +3,7 @@
 ``SOLUTIONS[id] = (explanation, code)``: the Markdown at the top of the
 solution dropdown and the answer cell of the full edition, which
 ``python3 dev.py insert-exercises`` writes into the chapters. Kept apart
-from :mod:`.catalog` so that the exercises zip, which needs the catalog
+from :mod:`.exercise_catalog` so that the exercises zip, which needs the catalog
 for its checks, does not carry the answers.
 """
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from .diagnose import Mistake, Output
+from .exercise_diagnose import Mistake, Output
 
 BIAS_DELTA = ("the backward pass sets row 0 of Delta to zero, a "
               "stop-gradient, because row 0 of W is not learnt (see the "

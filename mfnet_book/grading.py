@@ -9,12 +9,12 @@ failed.
 How a grade is made, so that it cannot be faked:
 
 1. Before any student code runs, this process draws the test cases (the
-   public seeds and the hidden ones of :mod:`.hidden`, which the student
+   public seeds and the hidden ones of :mod:`.exercise_hidden`, which the student
    zip does not contain) and computes the right answers itself
-   (:mod:`.catalog`), and records the bytes of the grader's own files
+   (:mod:`.exercise_catalog`), and records the bytes of the grader's own files
    (``mfnet/`` and ``mfnet_book/``).
 2. Each notebook's answer cells run in a fresh Python process
-   (:mod:`.worker`, started in a new session in an empty temporary
+   (:mod:`.grading_worker`, started in a new session in an empty temporary
    folder) with a time limit, after a fixed preamble instead of the
    notebook's own set-up; ``check`` is a no-op there. The worker only
    writes the function's outputs for each case to files.
@@ -45,11 +45,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import PUBLIC_SEEDS, case, hidden_seeds, verdict
-from .catalog import BY_ID, EXERCISES
-from .insert import exercise_part
+from .exercises import PUBLIC_SEEDS, case, hidden_seeds, verdict
+from .exercise_catalog import BY_ID, EXERCISES
+from .exercise_insert import exercise_part
 
-WORKER = Path(__file__).with_name("worker.py")
+WORKER = Path(__file__).with_name("grading_worker.py")
 
 
 def notebooks(paths: list[str]) -> list[Path]:
@@ -281,7 +281,7 @@ def main(argv: list[str]) -> int:
     seeds = PUBLIC_SEEDS + (() if args.public_only else own or hidden_seeds())
     if not args.public_only and not hidden_seeds():
         print("note: the hidden test cases are missing "
-              "(mfnet_book/exercises/hidden.py); grading on the public ones")
+              "(mfnet_book/exercise_hidden.py); grading on the public ones")
     grader = Grader(seeds, args.timeout)
     passed = failed = 0
     paths = notebooks(args.paths)

@@ -1,7 +1,7 @@
 """The checked exercises' cells in a notebook (standard library only).
 
 ``dev.py`` loads this file by its path (it runs without numpy) to write the
-student's notebooks; :mod:`.insert` and :mod:`.grade` use it too.
+student's notebooks; :mod:`.exercise_insert` and :mod:`.grading` use it too.
 """
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 A check runs the student's function on a few test cases, computes the right
 answer for each independently (finite differences of a forward pass written
-in plain numpy, eigenvalues, counting; see :mod:`.catalog`) and says whether
+in plain numpy, eigenvalues, counting; see :mod:`.exercise_catalog`) and says whether
 the answer is right and, when it is not, what is wrong mathematically (wrong
 shape, transposed, a constant factor, the sign, the bias row, where g'
-should multiply, which entries differ; see :mod:`.diagnose`), never
+should multiply, which entries differ; see :mod:`.exercise_diagnose`), never
 printing an expected value. Instructors grade whole notebooks with
-``python3 dev.py grade`` (:mod:`.grade`), on hidden cases as well.
+``python3 dev.py grade`` (:mod:`.grading`), on hidden cases as well.
 
 Needs numpy only (and mfnet for some solutions).
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalog import BY_ID, EXERCISES, Exercise
-from .diagnose import Mistake, Output, compare
+from .exercise_catalog import BY_ID, EXERCISES, Exercise
+from .exercise_diagnose import Mistake, Output, compare
 
 __all__ = ["check", "verdict", "public_seeds", "hidden_seeds", "EXERCISES",
            "BY_ID", "Exercise", "Mistake", "Output", "compare"]
@@ -31,7 +31,7 @@ def public_seeds() -> tuple:
 def hidden_seeds() -> tuple:
     """The grader's seeds, or () where the hidden module is absent (zip)."""
     try:
-        from .hidden import SEEDS
+        from .exercise_hidden import SEEDS
     except ImportError:
         return ()
     return tuple(SEEDS)

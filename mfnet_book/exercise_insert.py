@@ -22,8 +22,8 @@ import copy
 import re
 import textwrap
 
-from .catalog import EXERCISES
-from .cells import exercise_part, student  # noqa: F401 (student: API)
+from .exercise_catalog import EXERCISES
+from .exercise_cells import exercise_part, student  # noqa: F401 (student: API)
 
 INTRO = (
     "### Checked exercises\n\n"
@@ -83,7 +83,7 @@ def cells_for(chapter: str) -> list[dict]:
     chosen = [ex for ex in EXERCISES if ex.chapter == chapter]
     if not chosen:
         return []
-    from .solutions import SOLUTIONS     # not in the student zip
+    from .exercise_solutions import SOLUTIONS     # not in the student zip
     cells = [_md(INTRO, _meta("", "intro", chapter=chapter)),
              _code(SETUP, _meta("", "setup", chapter=chapter))]
     for ex in chosen:
