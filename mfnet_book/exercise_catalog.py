@@ -518,9 +518,11 @@ exercise(
     id="7.B", chapter="07", title="the gradient of the binary cross-entropy",
     question=(
         "A one-output network gives logits $Z$ of shape $(2, m)$ (row 0 the "
-        "ones); with labels $y^{(i)} \\in \\{0, 1\\}$ in row 1 of $Y$, "
-        "$J = -\\frac1m \\sum_i [y^{(i)} \\log \\sigma(z^{(i)}) + (1 - "
-        "y^{(i)}) \\log(1 - \\sigma(z^{(i)}))]$. Write `bce_grad(Z, Y)` "
+        "ones); with labels $y^{(i)} \\in \\{0, 1\\}$ in row 1 of $Y$, the "
+        "loss is\n\n$$\n\\begin{aligned}\nJ = -\\frac1m \\sum_i \\big[ "
+        "& y^{(i)} \\log \\sigma(z^{(i)}) \\\\\n& + (1 - y^{(i)}) "
+        "\\log(1 - \\sigma(z^{(i)}))\\big] .\n\\end{aligned}\n$$\n\n"
+        "Write `bce_grad(Z, Y)` "
         "returning $\\partial J/\\partial Z$ (row 0 zero)."),
     function="bce_grad",
     stub=("def bce_grad(Z, Y):\n"

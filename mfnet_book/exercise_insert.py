@@ -154,7 +154,7 @@ def main(argv: list[str]) -> int:
 
     import nbformat
 
-    book = Path(__file__).resolve().parents[2] / "book"
+    from .truth import BOOK as book     # the chapters
     paths = [Path(a) for a in argv] or sorted(book.glob("[0-9][0-9]_*.ipynb"))
     changed = []
     for path in paths:

@@ -55,8 +55,13 @@ have the shapes of $W$ and $A$.""",
     return Delta @ A_prev.T, W.T @ Delta'''),
     "4.B": (
         r"""Forward, keeping $A^{[1]}$; then $\Delta^{[2]} = (\hat Y - Y)/m$,
-$\Delta^{[1]} = (W^{[2]T} \Delta^{[2]}) \odot (1 - A^{[1]} \odot
-A^{[1]})$ with row 0 set to zero, and $\partial J/\partial W^{[l]} =
+
+$$
+\Delta^{[1]} = \bigl(W^{[2]T} \Delta^{[2]}\bigr) \odot
+\bigl(1 - A^{[1]} \odot A^{[1]}\bigr)
+$$
+
+with row 0 set to zero, and $\partial J/\partial W^{[l]} =
 \Delta^{[l]} A^{[l-1]T}$.""",
         '''def two_layer_grads(W1, W2, A0, Y):
     """(dJ/dW1, dJ/dW2) for tanh, then linear, then MSE."""

@@ -144,7 +144,8 @@ def _limits() -> None:   # pragma: no cover (runs in the child)
 def run_worker(folder: Path, timeout: float) -> tuple[str, int | None]:
     """("ok" | "timeout" | "died", exit code) of one worker run."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[2])
+    from .truth import ROOT
+    root = str(ROOT)
     env["PYTHONPATH"] = os.pathsep.join(
         [root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     with open(folder / "stdout.txt", "wb") as out:

@@ -272,3 +272,14 @@ def test_the_book_shows_every_check_passing(path):
                            for o in cell.get("outputs", []))
             assert re.fullmatch(rf"✓ {re.escape(part['id'])}: right on \d+ "
                                 r"test cases\n", text), (path.name, text)
+
+
+def test_insert_command_finds_the_chapters(capsys):
+    """`dev.py insert-exercises` with no argument refreshes every chapter
+    (here: they are up to date, so it reports no change)."""
+    from mfnet_book import exercise_insert
+    assert exercise_insert.main([]) == 0
+    out = capsys.readouterr().out
+    for path in truth.chapters():
+        assert f"{path.name}: " in out
+    assert "(changed)" not in out and "no notebook for" not in out
