@@ -22,6 +22,14 @@
     python3 dev.py offline   [SITE [ZIP]] a zip of the built site (default _build/html) that
                                          works from disk: _build/html/mfnet-book-offline.zip
     python3 dev.py editions              pdf, student and offline, timed
+    python3 dev.py insert-exercises [NOTEBOOK...] write the checked exercises
+                                         (mfnet_book/exercises) at the end of
+                                         the chapters' Exercises sections
+    python3 dev.py grade PATH...         grade completed exercise notebooks
+                                         (files or folders) on hidden test cases
+    python3 dev.py notebooks [OUTDIR]    the reader's notebooks (glue written
+                                         in, plain Markdown) into
+                                         _build/html/notebooks/
 
 `book`, `test` and `execute` first make sure that `.venv` exists and holds what
 `requirements.txt` asks for (including mfnet itself, editable). The install is
@@ -709,7 +717,11 @@ def strip_solutions(nb: dict) -> tuple[dict, int]:
 STUDENT_README = """mfnet book: exercise notebooks (student edition)
 
 The chapter notebooks with the solutions left out; the exercises stay.
-Run them like the book's own notebooks (README.md, "Run the chapters"):
+In a checked exercise, write your function in the empty cell (replace `...`)
+and run the check cell below it: check("8.A", elu_backward) says
+whether your function is right and, if not, what is wrong, without showing
+the answer. Run the notebooks like the book's own (README.md, "Run the
+chapters"):
 
     python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     .venv/bin/jupyter lab book/
@@ -719,15 +731,37 @@ and figure helpers; benchmarks/ the speed chapter's benchmark.
 """
 
 
-def write_exercises_zip(target: Path) -> list[str]:
-    """A zip of the chapter notebooks without solutions, and what they need to run."""
+# Left out of the student zip: the checked exercises' solutions and the
+# grader's hidden test cases (mfnet_book/exercise_*.py, grading*.py).
+ZIP_EXCLUDED = {"mfnet_book/exercise_solutions.py", "mfnet_book/exercise_hidden.py"}
+
+
+def student_notebook(nb: dict) -> dict:
+    """The notebook a student gets: each checked exercise's answer cell becomes
+    its empty stub (outside any solution), then every solution is removed."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "mfnet_exercise_cells", ROOT / "mfnet_book" / "exercise_cells.py")
+    cells = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cells)   # standard library only, like dev.py
+    return strip_solutions(cells.student(nb))[0]
+
+
+def write_exercises_zip(target: Path, readers: Path | None = None) -> list[str]:
+    """A zip of the chapter notebooks without solutions, and what they need to run.
+
+    READERS: a folder of the student's reader's notebooks (plain Markdown, glue
+    written in; mfnet_book/reader.py), used for the chapters it holds."""
     import zipfile
     names = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(BOOK.glob("*.ipynb")):
-            nb, count = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
-            zf.writestr(f"mfnet-book-exercises/book/{path.name}",
-                        json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            if readers is not None and (readers / path.name).exists():
+                text = (readers / path.name).read_text(encoding="utf-8")
+            else:
+                nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+                text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+            zf.writestr(f"mfnet-book-exercises/book/{path.name}", text)
             names.append(path.name)
         for extra in ("book/references.bib", "book/sanitize.cfg", "requirements.txt",
                       "pyproject.toml", "README.md", "LICENSE", "mfnet_torch.py"):
@@ -735,7 +769,9 @@ def write_exercises_zip(target: Path) -> list[str]:
                 zf.write(ROOT / extra, f"mfnet-book-exercises/{extra}")
         for package in ("mfnet", "mfnet_book", "benchmarks"):
             for path in sorted((ROOT / package).rglob("*.py")):
-                zf.write(path, f"mfnet-book-exercises/{path.relative_to(ROOT)}")
+                name = path.relative_to(ROOT).as_posix()
+                if name not in ZIP_EXCLUDED:
+                    zf.write(path, f"mfnet-book-exercises/{name}")
         zf.writestr("mfnet-book-exercises/README-exercises.txt", STUDENT_README)
     return names
 
@@ -764,8 +800,14 @@ def cmd_student(args: list[str]) -> int:
     })
     html = out / "_build" / "html"
     html.mkdir(parents=True, exist_ok=True)
-    # The notebooks and the student PDF (when `dev.py pdf --student` built it).
-    write_exercises_zip(html / EXERCISES_NAME)
+    # First the notebooks: the pages link only files that are there. They are
+    # the reader's notebooks (numbers from the built book: dev.py book first),
+    # or, without a built book, the sources without solutions.
+    readers = EDITIONS / "student-notebooks"
+    shutil.rmtree(readers, ignore_errors=True)
+    if _with_venv_python(["mfnet_book.reader", "--student", str(readers)]) != 0:
+        readers = None
+    write_exercises_zip(html / EXERCISES_NAME, readers)
     if (SITE / STUDENT_PDF_NAME).exists():
         shutil.copy2(SITE / STUDENT_PDF_NAME, html / STUDENT_PDF_NAME)
     # -a: the solutions are removed while pages are read, so read every page.
@@ -778,7 +820,10 @@ def cmd_student(args: list[str]) -> int:
     for path in sorted(BOOK.glob("*.ipynb")):
         source = html / "_sources" / "book" / path.name
         if source.exists():
-            nb, _ = strip_solutions(json.loads(path.read_text(encoding="utf-8")))
+            if readers is not None and (readers / path.name).exists():
+                shutil.copyfile(readers / path.name, source)
+                continue
+            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
             source.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                               encoding="utf-8")
     target = SITE / STUDENT_DIR
@@ -927,9 +972,35 @@ def cmd_editions(args: list[str]) -> int:
     return 0
 
 
+def _with_venv_python(module_args: list[str]) -> int:
+    """Run a module of mfnet_book with .venv's Python, the checkout first on
+    sys.path (so a worktree's mfnet and mfnet_book shadow the installed ones)."""
+    python = ensure_venv()
+    env = child_env()
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return subprocess.call([str(python), "-m", *module_args], cwd=ROOT, env=env)
+
+
+def cmd_insert_exercises(args: list[str]) -> int:
+    """Write the checked exercises into the chapters (idempotent)."""
+    return _with_venv_python(["mfnet_book.exercise_insert", *args])
+
+
+def cmd_grade(args: list[str]) -> int:
+    """Grade completed exercise notebooks: `N passed, M failed`, non-zero if any failed."""
+    return _with_venv_python(["mfnet_book.grading", *args])
+
+
+def cmd_notebooks(args: list[str]) -> int:
+    """The reader's notebooks for Jupyter and Colab, into _build/html/notebooks/."""
+    return _with_venv_python(["mfnet_book.reader", *args])
+
+
 COMMANDS = {"book": cmd_book, "test": cmd_test, "execute": cmd_execute, "lint": cmd_lint,
             "preview": cmd_preview, "shot": cmd_shot, "speed-pages": cmd_speed_pages,
-            "pdf": cmd_pdf, "student": cmd_student,
+            "pdf": cmd_pdf, "student": cmd_student, "insert-exercises": cmd_insert_exercises,
+            "grade": cmd_grade, "notebooks": cmd_notebooks,
             "offline": cmd_offline, "editions": cmd_editions}
 
 

@@ -30,6 +30,7 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It does three things:
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -305,6 +306,35 @@ def add_download_links(app, pagename, templatename, context, doctree) -> None:
             })
 
 
+def reader_launch_links(app, pagename, templatename, context, doctree) -> None:
+    """Launch buttons (Colab, Binder) open the reader's notebook, not the source.
+
+    `python3 dev.py notebooks` writes the reader's notebooks (glue written in,
+    plain Markdown; mfnet_book/reader.py) and the book workflow publishes them,
+    with what they need to run (.binder/, requirements.txt, mfnet, mfnet_book),
+    to the branch ``mfnet_reader_branch`` of the repository. sphinx-book-theme
+    builds its launch URLs from ``repository_branch``; this swaps in that
+    branch: ``.../blob/<branch>/book/NN.ipynb`` (Colab) and
+    ``.../v2/gh/<org>/<repo>/<branch>?urlpath=...`` (Binder). The page's own
+    ``.ipynb`` download is the reader's notebook too (dev.py notebooks writes
+    it over ``_sources``). Kept apart from the editions' hooks above.
+    """
+    target = app.config.mfnet_reader_branch
+    if not target:
+        return
+    options = app.config.html_theme_options or {}
+    branch = options.get("repository_branch") or "master"
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            url = url.replace(f"/blob/{branch}/", f"/blob/{target}/", 1)
+            url = re.sub(rf"(/v2/gh/[^/]+/[^/]+/){re.escape(branch)}(?=\?|$)",
+                         rf"\g<1>{target}", url, count=1)
+            button["url"] = url
+
+
 def _exercise_numbers_as_online(app) -> None:
     """LaTeX: number exercises (sphinx-exercise: env's figure numbers) as online.
 
@@ -338,6 +368,7 @@ def setup(app):
     app.add_config_value("mfnet_student", False, "env")
     app.add_config_value("mfnet_downloads", [], "html")
     app.add_config_value("mfnet_index_terms", [], "env")
+    app.add_config_value("mfnet_reader_branch", "", "html")
     app.add_transform(RemoveSolutions)
     app.add_post_transform(ExerciseNumrefForLatex)
     app.add_post_transform(UnnumberedPartsForLatex)
@@ -350,4 +381,5 @@ def setup(app):
     app.connect("builder-inited", _exercise_numbers_as_online, priority=600)
     # After sphinx-book-theme builds the header buttons (priority 501).
     app.connect("html-page-context", add_download_links, priority=502)
+    app.connect("html-page-context", reader_launch_links, priority=503)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
