@@ -33,9 +33,10 @@ def _close_figures():
 # Chapter 6: the worked example, exact
 # ---------------------------------------------------------------------------
 
-X6 = [[1, 1, 2, 2], [2, 2, 2, 3]]
+# the inputs the source's printed Z^[1] implies (chapter 6 finds them)
+X6 = [[1, 1, 2, 2], [2, 3, 2, 3]]
 Y6 = [[1, 1, 2, 2]]
-W6 = [[[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]],
+W6 = [[[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 1, 0]],
       [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]],
       [[1, 0, 0], [0, 1, -1]]]
 
@@ -125,8 +126,9 @@ def test_worked_example_backward_figure_draws_the_exact_errors_and_gradients():
     for index, l in enumerate((2, 1, 0)):       # panels run from the last layer
         count += _check_panel_numbers(drawn, index, A_exact[l], D_exact[l], dW_exact[l])
     assert count == len(drawn)
-    # the example's telling numbers: the dead first neuron, the -71/4 of layer 3
-    assert drawn["edge:0:1:1"] == -71 / 4
+    # the example's telling numbers: the dead first neuron, the -2/4 of layer 3
+    # (the source prints dJ/dW3 = 1/4 [0 -2 -6] in its row 1)
+    assert drawn["edge:0:1:1"] == -2 / 4
     assert all(drawn[f"edge:2:1:{k}"] == 0 for k in range(3))
 
 
