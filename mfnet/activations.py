@@ -199,7 +199,7 @@ class Activation(Layer):
                                  f"{dA.shape} but the forward output had "
                                  f"shape {self.A.shape}")
         dZ = self._grad(dA)  # dJ/dA * g'(Z) entry by entry ...
-        dZ[0] = 0.0          # ... but the ones are constants: row 0 zero
+        dZ[0] = 0.0          # ... row 0 set to 0: a stop-gradient
         return dZ
 
     def _g(self, Z: np.ndarray) -> np.ndarray:

@@ -217,7 +217,8 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
             w_t = _box_width(_cells(p.tails[1:], digits))
             w_h = _box_width(_cells(p.heads[1:], digits))
             labels = max(len(number(v, digits)) for v in np.ravel(p.edges))
-            need = max(need, 2 * 0.62 + w_t + w_h + max(1.7, 3.2 * labels * _CHAR))
+            need = max(need, 0.62 + p.extra.get("tail_label_width", 0.62) + w_t + w_h
+                       + max(1.7, 3.2 * labels * _CHAR))
         width = min(FULL_WIDTH, need)
     total = sum(h for *_, h in layouts) + (0.4 if suptitle else 0)
     fig, ax = diagram_canvas(width, total)
@@ -230,7 +231,7 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
         head_texts = _cells(p.heads[1:], digits)
         w_tail, w_head = _box_width(tail_texts), _box_width(head_texts)
         name_w = 0.62
-        x_tail = name_w + w_tail / 2                  # centre of the input boxes
+        x_tail = p.extra.get("tail_label_width", name_w) + w_tail / 2  # input boxes
         x_head = width - name_w - w_head / 2          # centre of the neuron boxes
         x0, x1 = x_tail + w_tail / 2, x_head - w_head / 2   # where the arrows start/end
         mid = top - 0.5 - max(tail_span, head_span) / 2
@@ -241,8 +242,9 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
         ax.text(0.05, top - 0.08, heading, ha="left", va="top", fontsize=FONT + 1)
         color = BACKWARD if p.backward else FORWARD
         # arrows and their numbers
+        first = 1 if p.extra.get("no_bias") else 0   # no bias unit: a backward flow
         for j in range(1, n_out + 1):
-            for k in range(n_in + 1):
+            for k in range(first, n_in + 1):
                 xa, ya = (x0 + (0.22 if k == 0 else 0.0), y_tail[k])
                 xb, yb = x1, y_head[j]
                 start, end = ((xb, yb), (xa, ya)) if p.backward else ((xa, ya), (xb, yb))
@@ -257,7 +259,7 @@ def layer_panels(panels, digits: int | None = None, width: float | None = None,
                         fontsize=FONT, color=INK, zorder=4, gid=f"edge:{index}:{j}:{k}",
                         bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=ec, lw=0.6))
         # input units: the bias unit as "1", the others as boxes of m cells
-        for k in range(n_in + 1):
+        for k in range(first, n_in + 1):
             y = y_tail[k]
             if k == 0:
                 x = x0 - 0.05
@@ -334,6 +336,31 @@ def backward_panels(A, Delta, dW):
                             head_name=rf"\delta^{{[{l}]}}", title=f"Layer {l}, backward",
                             edge_name=rf"gradients $\partial J / \partial w^{{[{l}]}}_{{jk}}$",
                             backward=True, tail_kind="input" if l == 1 else "hidden"))
+    return panels
+
+
+def error_panels(dA, Delta, W):
+    """The :class:`Panel` list of the errors flowing back through ``W^T``, last layer first.
+
+    Panel l shows the errors ``Delta^[l]`` in the neurons of layer l (right),
+    the weights ``w^[l]_jk`` on the arrows, which point backwards, and in the
+    units of layer l-1 (left) what arrives there,
+    ``dJ/dA^[l-1] = W^[l]T Delta^[l]``: unit k sums ``w^[l]_jk delta^[l]_j``
+    over the neurons j. The bias unit is not drawn (row 0 of ``dJ/dA`` is
+    the stop-gradient's business, not an error that flows on). Multiplying
+    by ``g'(Z^[l-1])`` turns the left column of one panel into the right
+    column of the next. ``dA = [dJ/dA^[0], ..., dJ/dA^[L-1]]``, ``Delta`` and
+    ``W`` the lists over layers 1..L.
+    """
+    L = len(W)
+    panels = []
+    for l in range(L, 0, -1):
+        panels.append(Panel(tails=np.asarray(dA[l - 1]), heads=np.asarray(Delta[l - 1]),
+                            edges=np.asarray(W[l - 1]),
+                            tail_name=rf"\partial J/\partial a^{{[{l - 1}]}}",
+                            head_name=rf"\delta^{{[{l}]}}", title=f"Layer {l}, back through $W^{{[{l}]\\top}}$",
+                            edge_name=rf"weights $w^{{[{l}]}}_{{jk}}$",
+                            backward=True, tail_kind="error", extra={"no_bias": True, "tail_label_width": 1.25}))
     return panels
 
 

@@ -19,7 +19,7 @@ from .style import COLORS, FULL_WIDTH
 
 CELL = 0.26            # inches per matrix cell (at most; shrunk to fit the width)
 BIAS = "#BBBBBB"       # row 0: the bias row of ones, or the row (1, 0, ..., 0) of W
-ZERO = "#FFFFFF"       # row 0 of an error or gradient: zero by design
+ZERO = "#FFFFFF"       # row 0 of an error or gradient: set to 0 (stop-gradient)
 PLAIN = "#E8F1F8"      # any other entry
 SUMMED = COLORS[4]     # the axis a product sums over (orange)
 PICKED = COLORS[1]     # the one entry of the result that the shaded cells make

@@ -33,9 +33,10 @@ def _close_figures():
 # Chapter 6: the worked example, exact
 # ---------------------------------------------------------------------------
 
-X6 = [[1, 1, 2, 2], [2, 2, 2, 3]]
+# the inputs the source's printed Z^[1] implies (chapter 6 finds them)
+X6 = [[1, 1, 2, 2], [2, 3, 2, 3]]
 Y6 = [[1, 1, 2, 2]]
-W6 = [[[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]],
+W6 = [[[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 1, 0]],
       [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]],
       [[1, 0, 0], [0, 1, -1]]]
 
@@ -125,8 +126,9 @@ def test_worked_example_backward_figure_draws_the_exact_errors_and_gradients():
     for index, l in enumerate((2, 1, 0)):       # panels run from the last layer
         count += _check_panel_numbers(drawn, index, A_exact[l], D_exact[l], dW_exact[l])
     assert count == len(drawn)
-    # the example's telling numbers: the dead first neuron, the -71/4 of layer 3
-    assert drawn["edge:0:1:1"] == -71 / 4
+    # the example's telling numbers: the dead first neuron, the -2/4 of layer 3
+    # (the source prints dJ/dW3 = 1/4 [0 -2 -6] in its row 1)
+    assert drawn["edge:0:1:1"] == -2 / 4
     assert all(drawn[f"edge:2:1:{k}"] == 0 for k in range(3))
 
 
@@ -425,3 +427,73 @@ def test_fanout_draws_the_sum_and_the_transposed_product():
     assert _close_to_3_digits(drawn["g_prime_j"], 1 - A1[j, i] ** 2)
     for r in range(5):                                    # the column W^T delta
         assert _close_to_3_digits(drawn[f"WTd:{r}"], W2[1:, r] @ D2[:, i])
+
+
+# ---------------------------------------------------------------------------
+# Chapter 6: the ReLU example, errors flowing back through W^T (exact)
+# ---------------------------------------------------------------------------
+
+X6R = [[-2, 0, 0, 1], [3, -1, 2, -2]]   # the same weights W6 and targets Y6
+
+
+def _exact_relu_errors():
+    """dJ/dA^[l] and Delta^[l] of the ReLU example, in Fractions (times m = 4), loops only."""
+    m = 4
+    A = [[[Fraction(1)] * m] + [[Fraction(v) for v in row] for row in X6R]]
+    W = [[[Fraction(v) for v in row] for row in Wl] for Wl in W6]
+    Z = []
+    for l, Wl in enumerate(W):
+        Zl = _matmul(Wl, A[-1])
+        Z.append(Zl)
+        relu = l < 2
+        A.append([Zl[0]] + [[max(z, 0) if relu else z for z in row] for row in Zl[1:]])
+    Y = [[Fraction(1)] * m] + [[Fraction(v) for v in row] for row in Y6]
+    D, dA = [None] * 3, [None] * 3
+    D[2] = [[Fraction(0)] * m] + [[(A[3][j][i] - Y[j][i]) for i in range(m)]
+                                 for j in range(1, len(A[3]))]   # times m
+    for l in (2, 1, 0):
+        dA[l] = _matmul(_transpose(W[l]), D[l])
+        if l:
+            D[l - 1] = [[Fraction(0)] * m] + [
+                [dA[l][j][i] * (1 if Z[l - 1][j][i] > 0 else 0) for i in range(m)]
+                for j in range(1, len(dA[l]))]
+    return dA, D, Z
+
+
+def test_relu_error_figure_draws_the_exact_errors_and_what_reaches_each_unit():
+    dA_exact, D_exact, Z = _exact_relu_errors()
+    assert all(z != 0 for Zl in Z[:2] for row in Zl[1:] for z in row)   # no kink
+    lins = [mfnet.Linear(2, 3), mfnet.Linear(3, 2), mfnet.Linear(2, 1)]
+    acts = [mfnet.ReLU(), mfnet.ReLU(), mfnet.Identity()]
+    for lin, Wl in zip(lins, W6):
+        lin.W = np.array(Wl, dtype=float)
+    A = mfnet.augment(np.array(X6R, dtype=float).T)
+    for lin, act in zip(lins, acts):
+        A = act.forward(lin.forward(A))
+    loss = mfnet.MSE()
+    loss.forward(A, mfnet.augment(np.array(Y6, dtype=float).T))
+    grad, D, dA = loss.backward(), [None] * 3, [None] * 3
+    for l in (2, 1, 0):
+        D[l] = acts[l].backward(grad)
+        grad = dA[l] = lins[l].backward(D[l])
+    fig = networks.layer_panels(networks.error_panels(
+        [4 * x for x in dA], [4 * x for x in D], [lin.W for lin in lins]))
+    drawn = networks.drawn_numbers(fig)
+    count = 0
+    for index, l in enumerate((2, 1, 0)):
+        for k in range(1, len(dA_exact[l])):
+            for i, value in enumerate(dA_exact[l][k], start=1):
+                assert Fraction(drawn[f"node:{index}:tail:{k}:{i}"]) == value
+                count += 1
+        for j in range(1, len(D_exact[l])):
+            for i, value in enumerate(D_exact[l][j], start=1):
+                assert Fraction(drawn[f"node:{index}:head:{j}:{i}"]) == value
+                count += 1
+            for k in range(1, len(W6[l][j])):          # no arrow to the bias unit
+                assert drawn[f"edge:{index}:{j}:{k}"] == W6[l][j][k]
+                count += 1
+            assert f"edge:{index}:{j}:0" not in drawn
+    assert count == len(drawn)
+    # g' at work: the first neuron of layer 1 receives 0, 1, 0, 1 and passes on nothing
+    assert [drawn[f"node:1:tail:1:{i}"] for i in range(1, 5)] == [0, 1, 0, 1]
+    assert all(drawn[f"node:2:head:1:{i}"] == 0 for i in range(1, 5))

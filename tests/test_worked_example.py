@@ -1,9 +1,11 @@
 """The primary source's worked example (seed 001, section 3.3), recomputed from the formulas.
 
-Only the INPUTS come from the source: the 2-3-2-1 network with identity
-activations, X, Y, W1, W2, W3, MSE with 1/(2m), learning rate eta = 4. The
-source's printed intermediate matrices contain slips, so none of them is
-copied here: every expected value is computed inside this file, three ways --
+The INPUTS are the ones the source's own printed Z^[1] implies (chapter 6
+finds them): its printed X and W1 with two entries changed, sample 2's second
+feature 3 (printed 2) and row 3 of W1 (1, 1, 0) (printed (1, 0, 0)). With
+these, every later matrix the source prints is exact; the last tests compare
+mfnet with the printed matrices, typed here from the seed. Otherwise every
+expected value is computed inside this file, three ways --
 exact rational arithmetic (fractions.Fraction, with explicit loops), plain
 numpy following the formulas, and sympy differentiation of J with respect to
 symbolic weights (independent of the Delta recursion). All values are
@@ -25,9 +27,9 @@ import mfnet
 
 # Inputs of the example (seed 001, section 3.3).
 X = [[1, 1, 2, 2],
-     [2, 2, 2, 3]]  # 2 features x 4 samples
+     [2, 3, 2, 3]]  # 2 features x 4 samples (printed: [2, 2, 2, 3])
 Y = [[1, 1, 2, 2]]  # 1 output x 4 samples
-W1 = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]]
+W1 = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 1, 0]]  # printed row 3: (1, 0, 0)
 W2 = [[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]]
 W3 = [[1, 0, 0], [0, 1, -1]]
 ETA = 4
@@ -205,3 +207,75 @@ def test_one_full_batch_epoch_of_fit_gives_the_same_update():
     assert history.loss == [float(EXACT["J"])]
     for l, lin in enumerate(model.linear_layers):
         assert np.array_equal(lin.W, _np(EXACT["new_W"][l]))
+
+
+# ---------------------------------------------------------------------------
+# The source's printed matrices (seed 001, section 3.3), typed from the seed
+# ---------------------------------------------------------------------------
+
+X_PRINTED = [[1, 1, 2, 2], [2, 2, 2, 3]]
+W1_PRINTED = [[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]]
+Z1_PRINTED = [[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]]
+PRINTED = {  # name: (matrix, factor the source prints in front of it)
+    "Z2": ([[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]], 1),
+    "Z3": ([[1, 1, 1, 1], [2, 0, 3, 1]], 1),
+    "dW3": ([[0, 0, 0], [0, -2, -6]], Fraction(1, 4)),
+    "dA2": ([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]], Fraction(1, 4)),
+    "dW2": ([[0, 0, 0, 0], [0, -2, -2, 0], [0, 2, 2, 0]], Fraction(1, 4)),
+    "dA1": ([[2, -2, 2, -2], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]], Fraction(1, 4)),
+    "Delta1": ([[0, 0, 0, 0], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]], Fraction(1, 4)),
+    "dW1": ([[0, 0, 0], [0, 0, 0], [0, 0, 4], [0, 0, -6]], Fraction(1, 4)),
+    "dA0": ([[3, -3, 3, -3], [1, -1, 1, -1], [-2, 2, -2, 2]], Fraction(1, 4)),
+    "W2_new": ([[1, 0, 0, 0], [1, 3, 2, 1], [-1, -1, 0, -2]], 1),
+    "W3_new": ([[1, 0, 0], [0, 3, 5]], 1),
+}
+
+
+def _printed(name):
+    rows, factor = PRINTED[name]
+    return np.array([[float(factor * v) for v in row] for row in rows])
+
+
+def test_the_printed_inputs_do_not_give_the_printed_z1_and_the_found_ones_do():
+    A0_printed = np.array([[1] * M] + X_PRINTED, float)
+    assert not np.array_equal(np.array(W1_PRINTED, float) @ A0_printed, Z1_PRINTED)
+    assert np.array_equal(_np(EXACT["Z"][0]), np.array(Z1_PRINTED, float))
+    # the found inputs differ from the printed ones in exactly two entries
+    assert (np.array(X) != np.array(X_PRINTED)).sum() == 1
+    assert (np.array(W1) != np.array(W1_PRINTED)).sum() == 1
+
+
+def test_solving_the_printed_z1_gives_the_found_inputs():
+    sympy = pytest.importorskip("sympy")
+    top = sympy.Matrix(W1_PRINTED[:3])
+    A0 = top.solve(sympy.Matrix(Z1_PRINTED[:3]))
+    assert A0 == sympy.Matrix([[1] * M] + X)
+    w3, free = A0.T.gauss_jordan_solve(sympy.Matrix(Z1_PRINTED[3]))
+    assert free.shape[0] == 0 and list(w3) == W1[3]
+
+
+def test_mfnet_reproduces_every_matrix_the_source_prints():
+    model = _network()
+    lins, acts = model.layers[::2], model.layers[1::2]
+    A0 = mfnet.augment(np.array(X, float).T)
+    loss = mfnet.MSE()
+    J = loss.forward(model.forward(A0), mfnet.augment(np.array(Y, float).T))
+    assert J == 0.5
+    got = {"Z2": acts[1].Z, "Z3": acts[2].Z}
+    grad = loss.backward()
+    for l in (2, 1, 0):
+        grad = acts[l].backward(grad)
+        if l == 0:
+            got["Delta1"] = grad
+        grad = lins[l].backward(grad)
+        got[f"dA{l}"] = grad
+        got[f"dW{l + 1}"] = lins[l].dW.copy()
+    mfnet.SGD(model, lr=ETA).step()
+    got["W2_new"], got["W3_new"] = lins[1].W, lins[2].W
+    for name in PRINTED:
+        assert np.array_equal(got[name], _printed(name)), name
+    # the printed update of W1 differs in the one entry found changed, which the
+    # update does not move: the source printed it as in its printed W1
+    W1_new_printed = np.array([[1, 0, 0], [0, 0, 1], [0, 1, -3], [1, 0, 6]], float)
+    differ = np.argwhere(lins[0].W != W1_new_printed).tolist()
+    assert differ == [[3, 1]] and lins[0].W[3, 1] == 1 and W1_new_printed[3, 1] == 0
