@@ -401,15 +401,15 @@ def _tied_outputs(c):
     use = ("counts only the {} use of W ({}): W is used twice, and its "
            "gradient is the sum of the gradients of both uses")
     return [Output("dW", fd_grad(J, W), [
-        Mistake(second, use.format("second", "Y = W H")),
+        Mistake(second, use.format("second", "Y = W U")),
         Mistake(first, use.format("first", "Z = W X"))])]
 
 
 exercise(
     id="5.C", chapter="05", title="a shared weight",
     question=(
-        "The same $(n, n)$ matrix $W$ is used twice: $H = \\tanh(W X)$, "
-        "$Y = W H$ (plain arrays, no bias rows). Given "
+        "The same $(n, n)$ matrix $W$ is used twice: $U = \\tanh(W X)$, "
+        "$Y = W U$ (plain arrays, no bias rows). Given "
         "$\\partial J/\\partial Y$ (`dY`), write `tied_backward(W, X, dY)` "
         "returning $\\partial J/\\partial W$."),
     function="tied_backward",

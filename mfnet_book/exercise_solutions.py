@@ -88,7 +88,7 @@ activation.""",
     "5.B": (
         r"""$X$ fans out: one copy goes straight to the sum, the other through $W$
 and $\tanh$. Each path brings its gradient, $\partial J/\partial Y$ and
-$W^T (\partial J/\partial Y \odot (1 - H \odot H))$ with $H = \tanh(W
+$W^T (\partial J/\partial Y \odot (1 - U \odot U))$ with $U = \tanh(W
 X)$, and the two add.""",
         '''def residual_backward(W, X, dY):
     """(dJ/dW, dJ/dX) for Y = X + tanh(W @ X)."""
