@@ -24,11 +24,12 @@ def _data_panel(ax, data, grid, truth, fits):
         ax.plot(x, y, marker, markersize=4.5, color=colour, mfc=face,
                 ls="none", label=f"{label} data")
     ax.plot(grid, truth, ":", color="0.35", lw=1.6, label="true function")
-    for c, (label, yhat) in enumerate(fits.items()):
-        ax.plot(grid, yhat, color=COLORS[c], label=label)
+    for c, (label, yhat) in enumerate(fits.items()):  # the first on top
+        ax.plot(grid, yhat, color=COLORS[c], label=label,
+                zorder=3 + len(fits) - c)
     ax.set_xlabel("input $x$")
     ax.set_ylabel("output")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=11,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=13,
               handlelength=1.5, frameon=False)
 
 
@@ -50,7 +51,7 @@ def _curve_panel(ax, curves, marks, floor):
     ax.set_ylim(0.9 * min(values), 2.0 * max(finals))
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss $J$")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=11,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=13,
               handlelength=1.5, frameon=False)
 
 
