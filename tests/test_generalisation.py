@@ -400,3 +400,49 @@ def test_train_val_split_refuses_bad_fractions_by_name(fraction):
 def test_train_val_split_refuses_mismatched_rows():
     with pytest.raises(ValueError, match="train_val_split.*samples"):
         mfnet.train_val_split(np.zeros((10, 2)), np.zeros(9))
+
+
+# ---------------------------------------------------------------------------
+# The chapter's figures draw exactly the numbers they are given
+# ---------------------------------------------------------------------------
+
+def test_generalisation_figures_draw_what_they_are_given():
+    import matplotlib
+    matplotlib.use("Agg")
+    from mfnet_book import generalisation_figures as gf
+    from mfnet_book.curves import line_data
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, 7)
+    grid = np.linspace(-3, 3, 11)
+    train, val = rng.random(20) + 0.1, rng.random(20) + 0.1
+    epochs = np.arange(1, 21)
+    fig = gf.fit_and_curves({"training": (x, np.sin(x))}, grid,
+                            np.sin(grid), {"fit": np.cos(grid)},
+                            {"training": (epochs, train),
+                             "validation": (epochs, val)},
+                            marks={"best": (4, val[3])}, floor=0.05)
+    drawn = {label: (xs, ys) for label, xs, ys in
+             ((line.get_label(), line.get_xdata(), line.get_ydata())
+              for ax in fig.axes for line in ax.get_lines())}
+    assert np.array_equal(drawn["fit"][1], np.cos(grid))
+    assert np.array_equal(drawn["validation"][1], val)
+    assert np.array_equal(drawn["best"][0], [4])
+    assert drawn["noise level"][1][0] == 0.05
+
+    R = rng.random((3, 5))
+    fig = gf.sweep([0.0, 0.1, 1.0], {"validation": R}, "alpha")
+    (bar,) = fig.axes[0].containers               # the errorbar of the label
+    assert bar.get_label() == "validation"
+    assert np.array_equal(bar.lines[0].get_ydata(), np.median(R, axis=1))
+    # the bars reach from the smallest to the largest seed
+    segments = bar.lines[2][0].get_segments()
+    assert np.allclose([seg[0][1] for seg in segments], R.min(axis=1))
+    assert np.allclose([seg[1][1] for seg in segments], R.max(axis=1))
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["0", "0.1", "1"]
+
+    t = np.arange(5)
+    fig = gf.schedules({"cosine": (t, 0.1 * t)})
+    (_, xs, ys), = line_data(fig)
+    assert np.array_equal(ys, 0.1 * t)
