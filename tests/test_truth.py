@@ -394,7 +394,6 @@ def test_every_gated_solution_of_a_chapter_is_found_with_its_code(path):
 PENDING_CLAIMS = {
     "01_introduction.ipynb", "02_signal_flow.ipynb", "03_backprop_index.ipynb",
     "04_backprop_matrix.ipynb", "05_layers.ipynb", "06_worked_example.ipynb",
-    "10_generalisation.ipynb",
 }
 
 
