@@ -175,7 +175,8 @@ def main(argv: list[str]) -> int:
               f"their exercises were not inserted")
     if changed:
         print("re-execute the changed notebooks: python3 dev.py execute "
-              + " ".join(str(p.relative_to(book.parent)) for p in changed))
+              + " ".join(str(p.resolve().relative_to(book.resolve().parent))
+                         for p in changed))
     return 0
 
 
