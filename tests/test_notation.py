@@ -88,8 +88,6 @@ SECOND_MEANING_RULES = [
 # Chapters owned by others that still use a second meaning on main (strict xfail:
 # remove a chapter's entry when it is fixed).
 SECOND_MEANINGS_PENDING = {
-    "04_backprop_matrix.ipynb": "\\hat{y}_i for a sample (ch04-06 engineer)",
-    "06_worked_example.ipynb": "\\hat{y}_i for a sample (ch04-06 engineer)",
     "11_regression_california.ipynb": "\\hat y_i for a sample; \\bar y for a mean",
     "12_classification_mnist.ipynb": "z_i for a sample's column",
 }
