@@ -32,6 +32,7 @@ import hashlib
 import html
 import io
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -55,16 +56,18 @@ BIAS = "#E08214"
 def _fmt(x: float) -> str:
     """A drawn number: 4 significant digits, typographic minus, no -0.
 
-    The same rule as ``fmt`` in the script (``Number(x.toPrecision(4))``).
+    The script's rule, ``Number(x.toPrecision(4))``: the exact binary value
+    rounded half away from zero (Python's own formatting rounds half to
+    even: -18.125 would be -18.12 here and -18.13 in the browser).
     """
-    v = float(f"{float(x):.4g}")
+    d = Decimal(float(x))
+    if d == 0:
+        return "0"
+    exponent = d.adjusted() - 3                  # keep 4 significant digits
+    v = float(d.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
     if v == 0:
         return "0"
-    text = repr(v)
-    if text.endswith(".0"):
-        text = text[:-2]
-    if "e" in text:           # JavaScript writes plain decimals to 1e21
-        text = np.format_float_positional(v, trim="-")
+    text = np.format_float_positional(v, trim="-")   # JavaScript's String()
     return text.replace("-", "\u2212")
 
 
@@ -195,8 +198,7 @@ def _svg(layout: _Layout, values: dict, uid: str, label: str) -> str:
     L = len(layout.sizes) - 1
     parts = [
         f'<svg class="mfnet-live-svg" viewBox="0 0 {WIDTH} '
-        f'{layout.height:.0f}" role="img" aria-labelledby="{uid}-t" '
-        'xmlns="http://www.w3.org/2000/svg">',
+        f'{layout.height:.0f}" role="img" aria-labelledby="{uid}-t">',
         f'<title id="{uid}-t">{html.escape(label)}</title>',
         '<defs><marker id="{0}-h" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
