@@ -483,12 +483,13 @@ def backprop_widget(weights, inputs, targets, *, sample: int = 0,
 
 
 _STYLE = """<style>
+/* White in both themes, like the book's PNG figures (dark mode puts a light
+   card behind every HTML output). */
 .mfnet-live{--mf-ink:#333;--mf-red:#B2182B;--mf-bg:#fff;--mf-edge:#8a8a8a;
  --mf-f0:#C7E9C0;--mf-f1:#C6DBEF;--mf-f3:#FCBBA1;--mf-bias:#FDB863;
- max-width:480px;margin:0 auto;font-size:14px;color:var(--mf-ink)}
-html[data-theme=dark] .mfnet-live{--mf-ink:#e6e6e6;--mf-red:#ff8a80;
- --mf-bg:#121212;--mf-edge:#9a9a9a;--mf-f0:#2e4d2a;--mf-f1:#233b57;
- --mf-f3:#5a2f24;--mf-bias:#7a4a10}
+ max-width:480px;margin:0 auto;padding:6px;font-size:14px;text-align:left;
+ color:var(--mf-ink);background:var(--mf-bg);color-scheme:light;
+ border-radius:4px}
 .mfnet-live .mf-controls{display:grid;gap:4px 12px;margin-bottom:4px}
 .mfnet-live .mf-ctl{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
 .mfnet-live .mf-ctl label{min-width:9em}
