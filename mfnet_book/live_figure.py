@@ -395,8 +395,8 @@ class BackpropWidget:
             for l, W in enumerate(self.weights, start=1)
             for j in range(1, W.shape[0]) for k in range(W.shape[1]))
         features = "".join(
-            f'<div class="mf-ctl"><label for="{uid}-x{f}">feature x{_sub(f)}'
-            f' of sample <span class="mf-i">{self.sample + 1}</span></label>'
+            f'<div class="mf-ctl"><label for="{uid}-x{f}">input x{_sub(f)}'
+            '</label>'
             f'<input type="range" id="{uid}-x{f}" data-feature="{f}" '
             f'min="-4" max="4" step="0.25" value="{self.inputs[f, self.sample]}">'
             f'<output for="{uid}-x{f}"></output></div>'
@@ -408,7 +408,7 @@ class BackpropWidget:
             f'<button type="button" class="mf-reset">reset</button></div>'
             f'{features}'
             f'<div class="mf-ctl"><label for="{uid}-ws">weight</label>'
-            f'<select id="{uid}-ws">{weights}</select></div>'
+            f'<select id="{uid}-ws" class="mf-wide">{weights}</select></div>'
             f'<div class="mf-ctl"><label for="{uid}-w">its value</label>'
             f'<input type="range" id="{uid}-w" min="-3" max="3" step="0.25" '
             f'value="{self.weights[0][1, 0]}"><output for="{uid}-w"></output>'
@@ -487,14 +487,16 @@ _STYLE = """<style>
    card behind every HTML output). */
 .mfnet-live{--mf-ink:#333;--mf-red:#B2182B;--mf-bg:#fff;--mf-edge:#8a8a8a;
  --mf-f0:#C7E9C0;--mf-f1:#C6DBEF;--mf-f3:#FCBBA1;--mf-bias:#FDB863;
- max-width:480px;margin:0 auto;padding:6px;font-size:14px;text-align:left;
+ max-width:480px;margin:0 auto;padding:4px;font-size:14px;text-align:left;
  color:var(--mf-ink);background:var(--mf-bg);color-scheme:light;
  border-radius:4px}
-.mfnet-live .mf-controls{display:grid;gap:4px 12px;margin-bottom:4px}
-.mfnet-live .mf-ctl{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
-.mfnet-live .mf-ctl label{min-width:9em}
-.mfnet-live input[type=range]{flex:1;min-width:120px}
-.mfnet-live output{min-width:3em;font-variant-numeric:tabular-nums}
+.mfnet-live .mf-controls{display:grid;gap:4px;margin-bottom:4px}
+.mfnet-live .mf-ctl{display:grid;grid-template-columns:5.5em 1fr 3.2em;
+ align-items:center;gap:8px}
+.mfnet-live .mf-ctl .mf-wide{grid-column:2 / 4;min-width:0}
+.mfnet-live input[type=range]{min-width:0;width:100%;margin:0}
+.mfnet-live select[id$="-s"]{justify-self:start}
+.mfnet-live output{font-variant-numeric:tabular-nums;text-align:right}
 .mfnet-live select,.mfnet-live button{font:inherit;color:inherit;
  background:var(--mf-bg);border:1px solid var(--mf-edge);border-radius:4px}
 .mfnet-live .mf-legend{font-size:13px;margin:4px 0}
