@@ -490,6 +490,8 @@ _STYLE = """<style>
  max-width:480px;margin:0 auto;padding:4px;font-size:14px;text-align:left;
  color:var(--mf-ink);background:var(--mf-bg);color-scheme:light;
  border-radius:4px}
+html[data-theme=dark] div.cell_output .output.text_html:has(> .mfnet-live){
+ background:transparent!important;padding:0!important}
 .mfnet-live .mf-controls{display:grid;gap:4px;margin-bottom:4px}
 .mfnet-live .mf-ctl{display:grid;grid-template-columns:5.5em 1fr 3.2em;
  align-items:center;gap:8px}
