@@ -36,7 +36,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-__all__ = ["backprop_widget", "BackpropWidget"]
+__all__ = ["backprop_widget", "BackpropWidget", "descent_widget",
+           "DescentWidget"]
 
 # Layout, in SVG user units (the viewBox is WIDTH wide; at 390 px the figure
 # is about 350 px wide, so FONT units show at about 12 px).
@@ -626,5 +627,217 @@ if (!window.mfnetLiveBackprop) window.mfnetLiveBackprop = function (root, data) 
   });
   q('.mf-reset').addEventListener('click', function () { reset(); draw(); });
   reset(); draw();
+};
+"""
+
+
+# ---------------------------------------------------------------------------
+# A second live figure: gradient descent on a quadratic bowl (chapter 9)
+# ---------------------------------------------------------------------------
+
+def descent_widget(curvatures, minimum, start, *, lr: float, steps: int = 25,
+                   xlim=(-2.5, 2.8), ylim=(-1.6, 1.2),
+                   lr_max: float | None = None) -> "DescentWidget":
+    """A live figure of gradient descent on J(w) = 1/2 sum_k lambda_k (w_k - w*_k)^2.
+
+    Parameters
+    ----------
+    curvatures : pair of float
+        (lambda_1, lambda_2), both positive: the bowl's curvatures.
+    minimum : pair of float
+        w*, where J is 0.
+    start : pair of float
+        The weights before the first step.
+    lr : float
+        The learning rate shown first (positive).
+    steps : int, optional
+        Number of steps drawn.
+    xlim, ylim : pair of float, optional
+        The window in (w_1, w_2); a path that leaves it is cut at its edge.
+    lr_max : float, optional
+        The slider's upper end (default 1.25 * 2 / max lambda, a little past
+        the learning rate where descent stops converging).
+
+    Returns
+    -------
+    DescentWidget
+        Displayed as ``text/html`` (the slider, the contours, the path,
+        recomputed in the browser: w <- w - lr * lambda * (w - w*)) and
+        ``image/png`` (the path for ``lr``, for the PDF).
+
+    Raises
+    ------
+    ValueError
+        If a curvature or ``lr`` is not positive and finite, or a pair is
+        not two finite numbers, or ``steps`` is not a positive integer.
+    """
+    return DescentWidget(curvatures, minimum, start, lr, steps, xlim, ylim,
+                         lr_max)
+
+
+def _pair(value, name):
+    a = np.array(value, dtype=np.float64)
+    if a.shape != (2,) or not np.all(np.isfinite(a)):
+        raise ValueError(f"descent_widget: {name} must be two finite numbers, "
+                         f"got {value!r}")
+    return a
+
+
+class DescentWidget:
+    """Gradient descent on a two-weight quadratic bowl, with a learning-rate slider.
+
+    Build it with :func:`descent_widget`. Every iterate is a ``<circle>``
+    with ``data-t`` (the step), ``data-w1`` and ``data-w2`` (full float64);
+    the text ``data-q="J"`` holds the loss after the last step.
+    """
+
+
+    def __init__(self, curvatures, minimum, start, lr, steps, xlim, ylim,
+                 lr_max):
+        self.lam = _pair(curvatures, "curvatures")
+        if np.any(self.lam <= 0):
+            raise ValueError("descent_widget: curvatures must be positive, "
+                             f"got {self.lam.tolist()}")
+        self.w_star = _pair(minimum, "minimum")
+        self.start = _pair(start, "start")
+        self.xlim, self.ylim = _pair(xlim, "xlim"), _pair(ylim, "ylim")
+        if not (isinstance(steps, (int, np.integer)) and steps >= 1):
+            raise ValueError(f"descent_widget: steps must be a positive "
+                             f"integer, got {steps!r}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"descent_widget: lr must be positive, got {lr!r}")
+        self.steps, self.lr = int(steps), float(lr)
+        self.lr_max = float(lr_max or 1.25 * 2 / self.lam.max())
+        # equal scales on both axes, so that the bowl keeps its shape
+        aspect = (self.ylim[1] - self.ylim[0]) / (self.xlim[1] - self.xlim[0])
+        self.SIZE = (360, round(360 * aspect))
+
+    def path(self, lr: float | None = None) -> np.ndarray:
+        """The iterates (steps + 1, 2) for a learning rate (numpy)."""
+        lr = self.lr if lr is None else lr
+        w = [self.start.copy()]
+        for _ in range(self.steps):
+            w.append(w[-1] - lr * (self.lam * (w[-1] - self.w_star)))
+        return np.array(w)
+
+    def _xy(self, w):
+        width, height = self.SIZE
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        return ((w[0] - x0) / (x1 - x0) * width,
+                (y1 - w[1]) / (y1 - y0) * height)
+
+    def html(self) -> str:
+        width, height = self.SIZE
+        data = {"lam": self.lam.tolist(), "ws": self.w_star.tolist(),
+                "start": self.start.tolist(), "steps": self.steps,
+                "xlim": self.xlim.tolist(), "ylim": self.ylim.tolist(),
+                "size": [width, height]}
+        uid = "mfnet-gd-" + hashlib.sha256(json.dumps(
+            [data, self.lr]).encode()).hexdigest()[:10]
+        sx = width / (self.xlim[1] - self.xlim[0])
+        sy = height / (self.ylim[1] - self.ylim[0])
+        cx, cy = self._xy(self.w_star)
+        ellipses = "".join(
+            f'<ellipse cx="{cx:.1f}" cy="{cy:.1f}" '
+            f'rx="{np.sqrt(2 * c / self.lam[0]) * sx:.1f}" '
+            f'ry="{np.sqrt(2 * c / self.lam[1]) * sy:.1f}" class="mf-level"/>'
+            for c in np.geomspace(0.01, 8, 8))
+        bound = 2 / self.lam.max()
+        label = ("Gradient descent on a quadratic bowl with curvatures "
+                 f"{_fmt(self.lam[0])} and {_fmt(self.lam[1])}: the contours "
+                 "of the loss, the start, the minimum and the path of "
+                 f"{self.steps} steps for the chosen learning rate.")
+        svg = (f'<svg viewBox="0 0 {width} {height}" role="img" '
+               f'aria-labelledby="{uid}-t"><title id="{uid}-t">'
+               f'{html.escape(label)}</title>'
+               f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" '
+               'class="mf-frame"/>'
+               f'{ellipses}<polyline class="mf-path" points=""/>'
+               + "".join(f'<circle r="{3.5 if t == 0 else 2.5}" data-t="{t}" '
+                         'class="mf-it"/>' for t in range(self.steps + 1))
+               + f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" text-anchor="middle"'
+               ' class="mf-star">\u2605</text></svg>')
+        controls = (
+            f'<div class="mf-ctl"><label for="{uid}-lr">learning rate '
+            '\u03b7</label>'
+            f'<input type="range" id="{uid}-lr" min="0.005" '
+            f'max="{self.lr_max:.4g}" step="any" value="{self.lr}">'
+            f'<output for="{uid}-lr"></output></div>'
+            '<p class="mf-legend">\u03b7 \u00b7 \u03bb<sub>max</sub> = '
+            '<span class="mf-ratio"></span> (descent converges below 2, at '
+            f'\u03b7 &lt; {_fmt(bound)}); loss after {self.steps} steps: '
+            '<text class="mf-num" data-q="J"></text></p>')
+        script = _GD_SCRIPT + ("\nmfnetLiveDescent(document.getElementById("
+                               f"{json.dumps(uid)}), {json.dumps(data)});")
+        return (f'<div class="mfnet-live" id="{uid}">{_STYLE}{_GD_STYLE}'
+                f'{controls}{svg}<script>{script}</script></div>')
+
+    def png(self) -> bytes:
+        import matplotlib.pyplot as plt
+        from .landscapes import quadratic_grid
+        w1, w2, J = quadratic_grid(self.lam, self.w_star, self.xlim, self.ylim)
+        path = self.path()
+        fig, ax = plt.subplots(figsize=(4.2, 0.4 + 3.6 * self.SIZE[1] / 360))
+        ax.set_aspect("equal")
+        ax.contour(w1, w2, J, levels=np.geomspace(0.01, 8, 8), colors="0.6",
+                   linewidths=0.8)
+        ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.2, color="#0072B2")
+        ax.plot(*self.w_star, "*", ms=10, color="#009E73")
+        ax.set_xlim(*self.xlim)
+        ax.set_ylim(*self.ylim)
+        ax.set_xlabel("$w_1$")
+        ax.set_ylabel("$w_2$")
+        ax.set_title(f"$\\eta = {self.lr:.3g}$")
+        ax.grid(False)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self.html(),
+                "image/png": base64.b64encode(self.png()).decode("ascii"),
+                "text/plain": "<live figure of gradient descent on a bowl>"}
+
+
+_GD_STYLE = """<style>
+.mfnet-live .mf-frame{fill:none;stroke:var(--mf-edge)}
+.mfnet-live .mf-level{fill:none;stroke:#bbb;stroke-width:1}
+.mfnet-live .mf-path{fill:none;stroke:#0072B2;stroke-width:1.5}
+.mfnet-live .mf-it{fill:#0072B2}
+.mfnet-live .mf-it[data-t="0"]{fill:#000}
+.mfnet-live .mf-star{fill:#009E73;font-size:14px}
+</style>"""
+
+_GD_SCRIPT = r"""
+if (!window.mfnetLiveDescent) window.mfnetLiveDescent = function (root, d) {
+  var slider = root.querySelector('input[type=range]');
+  var W = d.size[0], H = d.size[1];
+  function x(w) { return (w - d.xlim[0]) / (d.xlim[1] - d.xlim[0]) * W; }
+  function y(w) { return (d.ylim[1] - w) / (d.ylim[1] - d.ylim[0]) * H; }
+  function clip(v, hi) { return Math.max(-hi, Math.min(2 * hi, v)); }
+  function draw() {
+    var lr = +slider.value, w = d.start.slice(), pts = [];
+    root.querySelectorAll('circle[data-t]').forEach(function (c, t) {
+      if (t > 0) w = [w[0] - lr * (d.lam[0] * (w[0] - d.ws[0])),
+                      w[1] - lr * (d.lam[1] * (w[1] - d.ws[1]))];
+      c.setAttribute('data-w1', String(w[0]));
+      c.setAttribute('data-w2', String(w[1]));
+      var px = clip(x(w[0]), W), py = clip(y(w[1]), H);
+      c.setAttribute('cx', px.toFixed(2)); c.setAttribute('cy', py.toFixed(2));
+      pts.push(px.toFixed(2) + ',' + py.toFixed(2));
+    });
+    root.querySelector('.mf-path').setAttribute('points', pts.join(' '));
+    var J = 0.5 * (d.lam[0] * Math.pow(w[0] - d.ws[0], 2) +
+                   d.lam[1] * Math.pow(w[1] - d.ws[1], 2));
+    var out = root.querySelector('[data-q="J"]');
+    out.textContent = Number(J.toPrecision(4)); out.setAttribute('data-value', String(J));
+    slider.nextElementSibling.textContent = Number(lr.toPrecision(3));
+    root.querySelector('.mf-ratio').textContent =
+      Number((lr * Math.max(d.lam[0], d.lam[1])).toPrecision(3));
+    root.setAttribute('data-ready', '1');
+  }
+  slider.addEventListener('input', draw);
+  draw();
 };
 """

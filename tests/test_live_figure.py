@@ -332,3 +332,55 @@ def test_bad_input_is_refused_with_a_clear_error():
     relu = mfnet.Sequential(mfnet.Linear(2, 1), mfnet.ReLU())
     with pytest.raises(ValueError, match="identity activations only; the model has ReLU"):
         backprop_widget(relu, A0, Y)
+
+
+# -- the second live figure: gradient descent on chapter 9's bowl -------------------------
+from mfnet_book.live_figure import descent_widget  # noqa: E402
+
+LAM, W_STAR, W_START = np.array([1.0, 8.0]), np.array([1.0, -0.5]), np.array([-2.0, 0.2])
+
+
+def numpy_descent(lr: float, steps: int) -> np.ndarray:
+    """w <- w - lr * grad J, grad J = diag(lambda) (w - w*): chapter 9's bowl."""
+    w, path = W_START.copy(), [W_START.copy()]
+    for _ in range(steps):
+        w = w - lr * (np.diag(LAM) @ (w - W_STAR))
+        path.append(w.copy())
+    return np.array(path)
+
+
+def test_descent_iterates_follow_the_slider(browser, tmp_path):
+    html = descent_widget(LAM, W_STAR, W_START, lr=0.02, steps=25).html()
+    page_file = tmp_path / "descent.html"
+    page_file.write_text(f'<!doctype html><meta charset="utf-8"><body>{html}</body>',
+                         encoding="utf-8")
+    page = browser.open(page_file, width=390, settle=0.05, mathjax=False)
+    try:
+        page.wait_for("document.querySelector('.mfnet-live[data-ready]')", timeout=20)
+        read = ("[...document.querySelectorAll('circle[data-t]')].map(c => "
+                "[+c.dataset.t, Number(c.dataset.w1), Number(c.dataset.w2)])")
+        for lr in (0.02, 0.22, 0.245, 0.27):     # slow, good, near and past 2/8
+            page.evaluate("(() => { const s = document.querySelector('input[type=range]');"
+                          f" s.value = {lr}; s.dispatchEvent(new Event('input')); }})()")
+            shown = np.array(page.evaluate(read))
+            want = numpy_descent(lr, 25)
+            assert shown[:, 0].tolist() == list(range(26))
+            scale = np.max(np.abs(want))
+            assert np.max(np.abs(shown[:, 1:] - want)) <= 1e-12 * scale, lr
+            J = page.evaluate("Number(document.querySelector('[data-q=\"J\"]').dataset.value)")
+            e = want[-1] - W_STAR
+            assert J == pytest.approx(0.5 * (LAM @ (e * e)), rel=1e-12)
+        # past 2 / lambda_max the steep direction grows: the last iterate is
+        # farther from w* than the start
+        assert abs(shown[-1, 2] - W_STAR[1]) > abs(W_START[1] - W_STAR[1])
+    finally:
+        page.close()
+
+
+def test_descent_widget_refuses_bad_input():
+    with pytest.raises(ValueError, match="curvatures must be positive"):
+        descent_widget([1.0, -8.0], W_STAR, W_START, lr=0.1)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        descent_widget(LAM, W_STAR, W_START, lr=0.0)
+    with pytest.raises(ValueError, match="start must be two finite numbers"):
+        descent_widget(LAM, W_STAR, [1.0, np.nan], lr=0.1)
