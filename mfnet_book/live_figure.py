@@ -766,7 +766,7 @@ class DescentWidget:
             '<p class="mf-legend">\u03b7 \u00b7 \u03bb<sub>max</sub> = '
             '<span class="mf-ratio"></span> (descent converges below 2, at '
             f'\u03b7 &lt; {_fmt(bound)}); loss after {self.steps} steps: '
-            '<text class="mf-num" data-q="J"></text></p>')
+            '<span data-q="J"></span></p>')
         script = _GD_SCRIPT + ("\nmfnetLiveDescent(document.getElementById("
                                f"{json.dumps(uid)}), {json.dumps(data)});")
         return (f'<div class="mfnet-live" id="{uid}">{_STYLE}{_GD_STYLE}'
