@@ -35,16 +35,23 @@ from mfnet_book.live_figure import backprop_widget
 
 REQUIRED = os.environ.get("MFNET_REQUIRE_BROWSER", "") not in ("", "0")
 
-# Chapter 6's inputs (book/06_worked_example.ipynb on main): the source's
-# four samples and three weight matrices. Inputs, not results.
-X = np.array([[1, 1, 2, 2],
-              [2, 2, 2, 3]], dtype=float)
-Y_SOURCE = np.array([[1, 1, 2, 2]], dtype=float)
-W1 = np.array([[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]], dtype=float)
-W2 = np.array([[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]], dtype=float)
-W3 = np.array([[1, 0, 0], [0, 1, -1]], dtype=float)
+# Chapter 6's inputs: mfnet_book.worked_example.SOURCE where the chapter keeps
+# them there (branch ch04-06), else the literal inputs of the chapter on main
+# (the source's four samples and three weight matrices). Inputs, not results.
+try:
+    from mfnet_book.worked_example import SOURCE, SOURCE_PRINTS
+except ImportError:
+    SOURCE = dict(
+        X=np.array([[1, 1, 2, 2], [2, 2, 2, 3]], dtype=float),
+        Y=np.array([[1, 1, 2, 2]], dtype=float),
+        W1=np.array([[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]], dtype=float),
+        W2=np.array([[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]], dtype=float),
+        W3=np.array([[1, 0, 0], [0, 1, -1]], dtype=float))
+    SOURCE_PRINTS = None
+X = SOURCE["X"]
+W1, W2, W3 = SOURCE["W1"], SOURCE["W2"], SOURCE["W3"]
 A0 = mfnet.augment(X.T)
-Y = mfnet.augment(Y_SOURCE.T)
+Y = mfnet.augment(SOURCE["Y"].T)
 
 
 def skip_or_fail(reason: str) -> None:
@@ -212,7 +219,7 @@ def compare_with_mfnet(shown, Ws, A, Yt, sample) -> None:
         # The text is the value to 4 significant digits (typographic minus).
         text = float(got[key]["text"].replace("\u2212", "-"))
         digit = 10.0 ** (np.floor(np.log10(abs(value))) - 3) if value else 0.0
-        assert abs(text - value) <= digit / 2 * (1 + 1e-12), (
+        assert abs(text - value) <= digit / 2 + 1e-12 * abs(value), (
             f"{key}: shows {got[key]['text']!r} for {value!r}")
 
 
@@ -227,6 +234,18 @@ def test_initial_state_is_chapter_6_exactly(widget):
     for n in shown:
         want = expected[(n["q"], n["l"], n["j"], n["k"])]
         assert Fraction(n["value"]) == Fraction(want), (n, want)   # exact
+    if SOURCE_PRINTS is not None:
+        # the source document's own printed loss and gradients (exact for
+        # these inputs, see mfnet_book.worked_example)
+        printed = {("J", 3, 0, None): SOURCE_PRINTS["J"]}
+        for l in (1, 2, 3):
+            G = SOURCE_PRINTS[f"dW{l}"]
+            printed.update({("g", l, j, k): G[j, k] for j in range(1, G.shape[0])
+                            for k in range(G.shape[1])})
+        for n in shown:
+            key = (n["q"], n["l"], n["j"], n["k"])
+            if key in printed:
+                assert n["value"] == printed[key], (n, printed[key])
 
 
 def test_every_sample_matches_mfnet(widget):
