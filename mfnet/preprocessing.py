@@ -111,19 +111,26 @@ def train_val_split(X, y, val_fraction: float = 0.2, rng=0):
 
 
 class Standardizer:
-    """Shift and scale each column (feature) to mean 0 and standard deviation
-    1.
+    """Shift and scale each column (feature) to mean 0 and deviation 1.
 
-    Fit on the training samples only, then apply the same transformation to
-    validation and test samples: their statistics must not leak into the
-    model. Works on arrays of shape (m, n) (samples as rows) and on 1-D
-    targets of shape (m,). Used in ``book/11_regression_california.ipynb``.
+    Fit it on the training samples only, then apply the same transformation
+    to validation and test samples: their statistics must not leak into the
+    model. Used in chapter 11 (``book/11_regression_california.ipynb``).
 
-    Attributes after `fit`: ``mean_`` and ``scale_`` (population
-    standard deviation, ``ddof=0``; a constant column gets scale 1 so it maps
-    to 0 instead of dividing by zero), both of shape ``X.shape[1:]``.
-    An error measured on standardised targets converts back to the original
-    units by multiplying with ``scale_`` (e.g. RMSE).
+    Attributes
+    ----------
+    mean_ : numpy.ndarray
+        The column means, shape ``X.shape[1:]`` (after `fit`).
+    scale_ : numpy.ndarray
+        The population standard deviations (``ddof=0``), shape
+        ``X.shape[1:]``; a constant column gets 1, so it maps to 0 instead
+        of dividing by zero.
+
+    Notes
+    -----
+    Works on arrays of shape (m, n) (samples as rows) and on 1-D targets of
+    shape (m,). An error measured on standardised targets converts back to
+    the original units by multiplying with ``scale_`` (e.g. RMSE).
     """
 
     def __init__(self):
@@ -156,12 +163,12 @@ class Standardizer:
         return X
 
     def transform(self, X) -> np.ndarray:
-        """(X - mean_) / scale_, shape unchanged (float64)."""
+        """``(X - mean_) / scale_``: the shape unchanged, float64."""
         X = self._check(X, "transform")
         return (X - self.mean_) / self.scale_
 
     def inverse_transform(self, Z) -> np.ndarray:
-        """Z * scale_ + mean_: back to the original units, shape unchanged."""
+        """``Z * scale_ + mean_``: back to the original units, same shape."""
         Z = self._check(Z, "inverse_transform")
         return Z * self.scale_ + self.mean_
 

@@ -92,20 +92,22 @@ $W^T (\partial J/\partial Y \odot (1 - U \odot U))$ with $U = \tanh(W
 X)$, and the two add.""",
         '''def residual_backward(W, X, dY):
     """(dJ/dW, dJ/dX) for Y = X + tanh(W @ X)."""
-    H = np.tanh(W @ X)
-    dZ = dY * (1 - H ** 2)          # through the tanh
+    U = np.tanh(W @ X)
+    dZ = dY * (1 - U ** 2)          # through the tanh
     return dZ @ X.T, dY + W.T @ dZ  # X's two paths add'''),
     "5.C": (
-        r"""Treat the two uses as two matrices $W_1 = W_2 = W$, compute each
-gradient as for separate layers, $\partial J/\partial W_2 = \partial
-J/\partial Y \, H^T$ and $\partial J/\partial W_1 = \partial J/\partial
-Z \, X^T$, and add them: a shared weight is a value that fans out.""",
+        r"""Treat the two uses as two matrices, $W_{\text{in}}$ in
+$Z = W_{\text{in}} X$ and $W_{\text{out}}$ in $Y = W_{\text{out}} U$, both
+equal to $W$; compute each gradient as for separate layers,
+$\partial J/\partial W_{\text{out}} = \partial J/\partial Y \, U^T$ and
+$\partial J/\partial W_{\text{in}} = \partial J/\partial Z \, X^T$, and add
+them: a shared weight is a value that fans out.""",
         '''def tied_backward(W, X, dY):
     """dJ/dW for Y = W @ tanh(W @ X), one W used twice."""
-    H = np.tanh(W @ X)
-    dH = W.T @ dY
-    dZ = dH * (1 - H ** 2)
-    return dY @ H.T + dZ @ X.T      # the two uses add'''),
+    U = np.tanh(W @ X)
+    dU = W.T @ dY
+    dZ = dU * (1 - U ** 2)
+    return dY @ U.T + dZ @ X.T      # the two uses add'''),
     "6.A": (
         r"""With the identity as activation, $g' = 1$ and each $\Delta^{[l]}$ is
 $W^{[l+1]T} \Delta^{[l+1]}$ with row 0 set to zero; the gradients are
