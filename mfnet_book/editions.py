@@ -238,15 +238,19 @@ class ReferencesForPrint(SphinxPostTransform):
                 ref.parent.insert(ref.parent.index(ref) + 1, nodes.raw(
                     "", "~(page~\\pageref{%s::doc})" % docname, format="latex"))
         from sphinx_exercise.nodes import exercise_latex_number_reference
-        for ref in list(self.document.findall(addnodes.number_reference)):
-            uri = ref.get("refuri", "")
-            if isinstance(ref, exercise_latex_number_reference):
-                target = f"exercise:{ref.get('refid', '')}"
-            elif uri.startswith("%") and "#" in uri:
-                target = uri[1:].replace("#", ":", 1)
-            else:
-                continue
-            ref.parent.insert(ref.parent.index(ref) + 1, nodes.raw(
+        for chapter in list(self.document.findall(addnodes.start_of_file)):
+            docname = chapter.get("docname", "")
+            for ref, parent in list(_own(chapter, addnodes.number_reference)):
+                uri = ref.get("refuri", "")
+                if isinstance(ref, exercise_latex_number_reference):
+                    target = f"exercise:{ref.get('refid', '')}"
+                elif ref.get("refid"):  # in the same document
+                    target = f"{docname}:{ref['refid']}"
+                elif uri.startswith("%") and "#" in uri:
+                    target = uri[1:].replace("#", ":", 1)
+                else:
+                    continue
+                parent.insert(parent.index(ref) + 1, nodes.raw(
                     "", "\\vpageref[]{%s}" % target, format="latex"))
 
 

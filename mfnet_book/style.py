@@ -8,6 +8,8 @@ and in the PDF, and they are drawn on white, which also reads in dark mode.
 """
 from __future__ import annotations
 
+import logging
+
 import matplotlib as mpl
 
 FULL_WIDTH = 6.6   # inches: the article column at 1280 px
@@ -45,6 +47,9 @@ def use_book_style() -> None:
     """Apply the book's rcParams; inline figures become 2x PNGs, with a vector
     PDF copy for the PDF edition (call once per notebook)."""
     mpl.rcParams.update(RC)
+    # Embedding fonts in the PDF copies, fontTools warns on stderr that a
+    # font's creation date "seems very low": harmless, and not for the page.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # outside Jupyter: nothing to configure

@@ -663,7 +663,10 @@ def test_screenshot_tiles_are_the_page_as_laid_out():
     # The page re-laid out (the old captureBeyondViewport tiles) moved the column
     # by 294 px: most pixels change. A focus ring or hover may change a few.
     changed = float((abs(first - shown).sum(axis=-1) > 0.01).mean())
-    assert changed < 0.001, (f"tile 0 differs from the viewport in {100 * changed:.2f} % of "
+    # A relaid page (the bug this guards against) shifts everything, far more
+    # than 2 % of the pixels; an idle run differs in none, a loaded machine in
+    # up to 0.5 % (measured: late lazy images and the scroll cues' shading).
+    assert changed < 0.02, (f"tile 0 differs from the viewport in {100 * changed:.2f} % of "
                              "its pixels: the page was laid out again for the screenshot")
 
 
