@@ -369,8 +369,8 @@ def test_pdf_references_name_chapters_and_pages(pdf):
     # out of sight: with figures beside the sentences that cite them, most
     # print nothing, so the LaTeX source is what is checked.
     tex = PDF_LOG.with_suffix(".tex").read_text(encoding="utf-8")
-    refs = re.findall(r"\\hyperref\[\\detokenize\{[^}]*:fig-[^}]*\}\]\{Fig\.[^\n]*?\}\}"
-                      r"(\\vpageref)?", tex)
+    refs = re.findall(r"\\hyperref\[\\detokenize\{[^}]*:fig-[^}]*\}\]"
+                      r"\{Fig\.\\@ \\ref\{\\detokenize\{[^}]*\}\}\}(\\vpageref)?", tex)
     assert refs and all(refs), "a figure reference without its page reference"
 
 
