@@ -325,6 +325,7 @@ def cmd_shot(args: list[str]) -> int:
 LIGHTHOUSE_VERSION = "12.2.3"
 SPEED_MIN = 0.9          # Lighthouse mobile performance every chapter page must reach
 SPEED_TIMEOUT = 240      # seconds for one page's Lighthouse run
+SPEED_RUNS = 3           # runs of a page that scores below the threshold (its median counts)
 SPEED_BUDGET = 1800      # seconds for the whole run (CI stays well under 90 minutes)
 # The score depends on the machine's load (Lighthouse scales what it measures);
 # the bytes a page transfers and how much it shifts while loading do not.
@@ -466,6 +467,35 @@ def cmd_speed_pages(args: list[str]) -> int:
         say("no local MathJax: pages that load it from the CDN are measured without it")
     server, base = serve_site(site, es5)
     results, failed = {}, []
+
+    def measure(page: str, out: Path) -> dict | str:
+        """One Lighthouse run of PAGE: its summary, or why it failed."""
+        out.unlink(missing_ok=True)
+        cmd = ["node", str(cli), f"{base}/{page}", "--quiet",
+               "--only-categories=performance", "--output=json",
+               f"--output-path={out}", "--max-wait-for-load=60000",
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+        env = {**child_env(), "CHROME_PATH": chrome}
+        # Its own process group: on a timeout (or Ctrl-C) the Chromium that
+        # Lighthouse started goes with it.
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=SPEED_TIMEOUT)
+        except BaseException as error:
+            import signal
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if not isinstance(error, subprocess.TimeoutExpired):
+                raise
+            return f"Lighthouse took more than {SPEED_TIMEOUT} s"
+        if proc.returncode != 0 or not out.exists():
+            return f"Lighthouse failed: {stderr.strip()[-300:]}"
+        report = json.loads(out.read_text(encoding="utf-8"))
+        if report.get("runtimeError"):
+            return str(report["runtimeError"])
+        return speed_summary(report)
+
     try:
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="mfnet-lighthouse-") as tmp:
@@ -475,41 +505,36 @@ def cmd_speed_pages(args: list[str]) -> int:
                         + ", ".join(pages[k:]))
                     break
                 out = Path(tmp) / "report.json"
-                cmd = ["node", str(cli), f"{base}/{page}", "--quiet",
-                       "--only-categories=performance", "--output=json",
-                       f"--output-path={out}", "--max-wait-for-load=60000",
-                       "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
-                env = {**child_env(), "CHROME_PATH": chrome}
-                # Its own process group: on a timeout (or Ctrl-C) the Chromium that
-                # Lighthouse started goes with it.
-                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
-                try:
-                    _, stderr = proc.communicate(timeout=SPEED_TIMEOUT)
-                except BaseException as error:
-                    import signal
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-                    if not isinstance(error, subprocess.TimeoutExpired):
-                        raise
-                    failed.append(f"{page}: Lighthouse took more than {SPEED_TIMEOUT} s")
+                runs = []
+                # A page below the threshold is measured twice more and judged on
+                # the median of its three scores, as Lighthouse's documentation
+                # advises for its run-to-run variance (a busy moment of the
+                # machine shows as blocking time).
+                while True:
+                    r = measure(page, out)
+                    if isinstance(r, str):
+                        failed.append(f"{page}: {r}")
+                        runs = []
+                        break
+                    runs.append(r)
+                    if opts.reports:
+                        opts.reports.mkdir(parents=True, exist_ok=True)
+                        suffix = f".{len(runs)}" if len(runs) > 1 else ""
+                        shutil.copy2(out, opts.reports / f"{page.replace('/', '-')}{suffix}.json")
+                    if runs[0]["score"] >= opts.min or len(runs) == SPEED_RUNS:
+                        break
+                if not runs:
                     continue
-                if proc.returncode != 0 or not out.exists():
-                    failed.append(f"{page}: Lighthouse failed: {stderr.strip()[-300:]}")
-                    continue
-                report = json.loads(out.read_text(encoding="utf-8"))
-                if report.get("runtimeError"):
-                    failed.append(f"{page}: {report['runtimeError']}")
-                    continue
-                r = results[page] = speed_summary(report)
-                if opts.reports:
-                    opts.reports.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(out, opts.reports / (page.replace("/", "-") + ".json"))
+                runs.sort(key=lambda run: run["score"])
+                r = results[page] = dict(runs[len(runs) // 2])
+                if len(runs) > 1:
+                    r["scores"] = [run["score"] for run in runs]
                 say(f"{page}: performance {r['score']:.2f}  FCP {r['fcp_ms'] / 1000:.1f} s  "
                     f"LCP {r['lcp_ms'] / 1000:.1f} s  TBT {r['tbt_ms']:.0f} ms  "
                     f"CLS {r['cls']:.3f}  {r['bytes'] / 1e6:.2f} MB  {r['dom']:.0f} nodes  "
-                    f"(CPU benchmark {r['benchmark'] or 0:.0f})")
+                    f"(CPU benchmark {r['benchmark'] or 0:.0f})"
+                    + (f"  median of {', '.join(f'{s:.2f}' for s in r['scores'])}"
+                       if len(runs) > 1 else ""))
     finally:
         server.shutdown()
     if opts.json:

@@ -23,6 +23,13 @@ idempotent), with the standard library only:
   are deferred (they keep their order), except ``documentation_options.js``;
   the search scripts and index are left to ``search.html``, the only page
   that uses them.
+* **No layout of the whole page at load.** The theme's script measures every
+  code box once the page has loaded (to give those that scroll a tab stop),
+  which lays out the whole page and undoes the ``content-visibility`` of
+  ``_static/mfnet.css``: half a second of a phone's main thread on a long
+  chapter. :func:`patch_theme_script` takes that call out of the theme's
+  script; ``_static/mfnet-tabstops.js`` measures a box when it comes near the
+  viewport instead.
 * **Mathematics typeset at build time** when Node.js and ``mathjax-full``
   3.2.2 are available (see :func:`typeset_pages`): the phone then runs no
   MathJax at all. Without them the pages keep loading MathJax in the browser,
@@ -171,6 +178,39 @@ def rewrite_page(text: str, page: Path) -> str:
     return text.replace("</body>", f"{MARKER}\n</body>", 1)
 
 
+# pydata-sphinx-theme 0.17's script ends by calling its tab-stop function
+# (addTabStopsToScrollableElements; minified name varies) on "load".
+THEME_SCRIPT = Path("_static") / "scripts" / "pydata-sphinx-theme.js"
+THEME_TABSTOPS_CALL = re.compile(
+    r'"complete"===document\.readyState\?(?P<f>[\w$]+)\(\):'
+    r'window\.addEventListener\("load",(?P=f)\)')
+THEME_PATCHED = "/* mfnet_book.webpage: tab stops by _static/mfnet-tabstops.js */"
+
+
+def patch_theme_script(outdir: Path) -> bool:
+    """Take the load-time call of the theme's tab-stop function out of its script.
+
+    Returns True when the script is (now or already) patched. Raises
+    RuntimeError when the theme's script no longer has the call this expects
+    (a new theme version): the pages would silently be slow again.
+    """
+    script = Path(outdir) / THEME_SCRIPT
+    if not script.exists():
+        return False
+    text = script.read_text(encoding="utf-8")
+    if THEME_PATCHED in text:
+        return True
+    match = THEME_TABSTOPS_CALL.search(text)
+    if match is None or "scrollWidth>" not in text:
+        raise RuntimeError(
+            f"{THEME_SCRIPT}: the theme's load-time tab-stop call was not found "
+            "(pydata-sphinx-theme changed?); update THEME_TABSTOPS_CALL in "
+            "mfnet_book/webpage.py, or the pages lay out in full at load")
+    text = text[:match.start()] + "void 0" + THEME_PATCHED + text[match.end():]
+    script.write_text(text, encoding="utf-8")
+    return True
+
+
 def rewrite_site(outdir: Path) -> int:
     """Rewrite every page of a built site; returns how many pages changed."""
     changed = 0
@@ -300,6 +340,7 @@ def _build_finished(app, exception) -> None:
              and MARKER not in page.read_text(encoding="utf-8")]
     typeset = typeset_site(outdir, fresh)
     changed = rewrite_site(outdir)
+    patch_theme_script(outdir)
     logger.info(f"mfnet_book.webpage: {changed} page(s) sized, linked, without "
                 f"fontawesome.js; formulas typeset at build time on {typeset}")
 

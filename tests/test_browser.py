@@ -728,3 +728,64 @@ def test_webpage_rewrite_sizes_images_defers_scripts_and_runs_once(tmp_path):
     assert 'loading="lazy"' not in imgs[0] and 'loading="lazy"' in imgs[1]
     assert once.count('href="_images/f.png"') == 2
     assert webpage.rewrite_page(once, page) == once
+
+
+def test_theme_script_patch_takes_out_the_load_time_layout(tmp_path):
+    """mfnet_book.webpage.patch_theme_script: on a script shaped like the theme's
+    (the call this expects, minified), once; a script without it is an error."""
+    from mfnet_book import webpage
+    script = tmp_path / webpage.THEME_SCRIPT
+    script.parent.mkdir(parents=True)
+    theme = ('function I(){const e=()=>{document.querySelectorAll(["pre"]).forEach(e=>{'
+             'e.tabIndex=e.scrollWidth>e.clientWidth?0:-1})};e()}'
+             'd(x),"complete"===document.readyState?I():window.addEventListener("load",I)})();'
+             "\n//# sourceMappingURL=pydata-sphinx-theme.js.map")
+    script.write_text(theme, encoding="utf-8")
+    assert webpage.patch_theme_script(tmp_path)
+    patched = script.read_text(encoding="utf-8")
+    assert 'addEventListener("load"' not in patched and "?I()" not in patched
+    assert "d(x),void 0" in patched and patched.endswith("pydata-sphinx-theme.js.map")
+    assert webpage.patch_theme_script(tmp_path) and script.read_text(encoding="utf-8") == patched
+    script.write_text(theme.replace('"load",I', '"load",J'), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="THEME_TABSTOPS_CALL"):
+        webpage.patch_theme_script(tmp_path)
+    assert not webpage.patch_theme_script(tmp_path / "elsewhere")
+
+
+TAB_STOPS = r"""
+(async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  await sleep(300);
+  const boxes = [...document.querySelectorAll('article.bd-article div.highlight pre')]
+    .filter(b => b.getClientRects().length);
+  const last = boxes[boxes.length - 1];
+  const farBefore = last.tabIndex;
+  const found = {far_before: farBefore, wide: null, narrow: null};
+  for (const box of boxes) {
+    box.scrollIntoView({block: 'center'});
+    await sleep(120);
+    const over = box.scrollWidth > box.clientWidth;
+    const key = over ? 'wide' : 'narrow';
+    if (found[key] === null) found[key] = box.tabIndex;
+    if (found.wide !== null && found.narrow !== null) break;
+  }
+  return found;
+})()
+"""
+
+
+def test_boxes_that_scroll_get_a_tab_stop_when_they_come_near(pages):
+    """The theme's load-time measurement is out of its script (it laid out the
+    whole page); _static/mfnet-tabstops.js gives a code box that scrolls a tab
+    stop and takes it from one that does not, once it comes near the viewport;
+    a box far below keeps one until then (a keyboard reader can reach it)."""
+    page = built_page("book/07_losses")
+    theme = (HTML / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(
+        encoding="utf-8")
+    from mfnet_book import webpage
+    assert webpage.THEME_PATCHED in theme and not webpage.THEME_TABSTOPS_CALL.search(theme)
+    with _chromium.Browser() as browser:
+        tab = browser.open(page, width=390, height=800)
+        found = tab.evaluate(TAB_STOPS)
+        tab.close()
+    assert found == {"far_before": 0, "wide": 0, "narrow": -1}, found
