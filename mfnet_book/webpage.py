@@ -15,6 +15,10 @@ idempotent), with the standard library only:
   ``decoding="async"``), except the landing page's picture, its largest paint.
 * **A tap opens the full-size figure**: every figure image is wrapped in a
   link to its PNG (class ``mfnet-fullsize``).
+* **Labels stay readable on a phone**: each image carries its width as
+  ``--mfnet-width`` and 0.7 of it as ``--mfnet-phone-width``; on a narrow
+  screen ``_static/mfnet.css`` shows it no smaller than that, in a box that
+  scrolls sideways (as wide code and displays do).
 * **No FontAwesome JavaScript.** The theme loads ``fontawesome.js`` (1.5 MB,
   531 KB gzipped) on every page to draw about twenty icons;
   ``_static/mfnet-icons.css`` draws the same icons as CSS masks, and the
@@ -56,6 +60,13 @@ FONTAWESOME_JS = re.compile(
     r'[^>]*>(?:\s*</script>)?')
 IMG = re.compile(r"<img\b[^>]*?/?>")
 ATTR = re.compile(r'\s([\w-]+)="([^"]*)"')
+
+
+# Figures are drawn at 100 CSS px per inch with labels of 10-11 pt (14-15 px;
+# mfnet_book/style.py, networks.FONT). Shrunk to a 342 px phone column, a
+# 690 px figure put them at 7 px. Not below 0.7 of its width, the smallest
+# label stays at 9.7 px; a wider figure scrolls sideways in its box.
+PHONE_MIN_SCALE = 0.7
 
 
 def png_size(path: Path) -> tuple[int, int] | None:
@@ -104,10 +115,12 @@ def rewrite_images(text: str, page: Path) -> tuple[str, int]:
         new = {**attrs, "width": str(width), "height": str(height),
                "class": (attrs.get("class", "") + " mfnet-sized").strip(),
                "decoding": "async"}
-        if style:
-            new["style"] = style.strip() + ";"
-        else:
-            new.pop("style", None)
+        # On a phone the figure is not shrunk below PHONE_MIN_SCALE of this
+        # width (_static/mfnet.css): its box scrolls sideways instead.
+        style = ";".join([part.strip() for part in style.split(";") if part.strip()]
+                         + [f"--mfnet-width: {width}px",
+                            f"--mfnet-phone-width: {round(width * PHONE_MIN_SCALE)}px"])
+        new["style"] = style + ";"
         # The landing page's picture is its largest paint: it loads at once.
         # Elsewhere the first figure comes after a screenful of text or more.
         if not (first and page.name == "index.html"):
@@ -118,15 +131,22 @@ def rewrite_images(text: str, page: Path) -> tuple[str, int]:
         return (f'<a class="mfnet-fullsize reference internal image-reference" href="{src}" '
                 f'title="Open the figure at full size"><img {body} /></a>')
 
-    # Images already inside a link (e.g. :target:) keep that link.
+    # Images already inside a link (myst-nb's figures, :target:) keep that link,
+    # which gets the class (the phone's scroll box is the link).
     out, pos = [], 0
     for match in IMG.finditer(text):
-        out.append(text[pos:match.start()])
-        before = text[max(0, match.start() - 200):match.start()]
-        linked = re.search(r"<a\b[^>]*>\s*$", before) is not None
+        between = text[pos:match.start()]
+        link = re.search(r"<a\b[^>]*>\s*$", between)
         replaced = fix(match)
-        if linked and replaced != match.group(0):
+        if link and replaced != match.group(0):
             replaced = re.sub(r"^<a\b[^>]*>(.*)</a>$", r"\1", replaced, flags=re.S)
+            tag = link.group(0)
+            if 'class="' in tag:
+                tag = tag.replace('class="', 'class="mfnet-fullsize ', 1)
+            else:
+                tag = tag.replace("<a", '<a class="mfnet-fullsize"', 1)
+            between = between[:link.start()] + tag
+        out.append(between)
         out.append(replaced)
         pos = match.end()
     out.append(text[pos:])
