@@ -1042,12 +1042,70 @@ def page_name(path: Path) -> str:
     return Path(path).stem + ".html"
 
 
+# Characters whose rendering differs from the source (markup, math, roles,
+# quotes and dashes that Sphinx's smartquotes changes): a text fragment stops there.
+NOT_PLAIN = re.compile(r"""[$`{}*_\[\]()<>|\\"'~^#]|--|\.\.\.|\n\s*\n""")
+FRAGMENT_WORDS = 6      # words of the sentence a link asks the browser to find
+FRAGMENT_MIN_WORDS = 3  # fewer are too common to find the right sentence
+
+
+def plain_words_near(text: str, start: int, end: int) -> str:
+    """Up to FRAGMENT_WORDS words of plain prose just before TEXT[start:end] (or,
+    when fewer than FRAGMENT_MIN_WORDS are plain there, just after it): words
+    the built page shows exactly as written, for a link's text fragment. '' if
+    neither side has enough."""
+    before = text[max(0, start - 400):start]
+    cuts = list(NOT_PLAIN.finditer(before))
+    tail = before[cuts[-1].end() if cuts else 0:]
+    words = tail.split()
+    if cuts and tail[:1].strip() and cuts[-1].start() > 0 \
+            and before[cuts[-1].start() - 1].isalnum():
+        words = words[1:]   # cut inside a word (the s of error's): not plain
+    words = words[-FRAGMENT_WORDS:]
+    while words and not any(ch.isalnum() for ch in words[0]):
+        words = words[1:]   # a fragment starts at a word, not at a ';'
+    if len(words) >= FRAGMENT_MIN_WORDS:
+        return " ".join(words)
+    after = text[end:end + 400]
+    stop = NOT_PLAIN.search(after)
+    words = after[:stop.start() if stop else len(after)].split()[:FRAGMENT_WORDS]
+    # a sentence's last word keeps its full stop; a fragment may end there
+    return " ".join(words) if len(words) >= FRAGMENT_MIN_WORDS else ""
+
+
+def shown_value(value: str, role: str) -> str:
+    """A glued number as ``{glue:text}`` shows it (ROLE, with its format spec),
+    or '' when the value is not a plain number."""
+    spec = re.fullmatch(r"\{glue(?::text)?\}`[\w.-]+?(?::(?P<spec>[^`]*))?`", role)
+    try:
+        number = float(value)
+    except ValueError:
+        return ""
+    fmt = spec.group("spec") if spec else None
+    if not fmt:
+        return value
+    try:
+        return format(number, fmt)
+    except ValueError:
+        return ""
+
+
+def text_fragment(words: str) -> str:
+    """``:~:text=`` directive for WORDS (percent-encoded, with '-', ',' and '&')."""
+    from urllib.parse import quote
+    return ":~:text=" + quote(words, safe="").replace("-", "%2D") if words else ""
+
+
 def glue_uses(nb: dict) -> dict[str, list[dict]]:
-    """Where the prose pastes each glue name: ``{name: [{cell, section, anchor, sentence}]}``.
+    """Where the prose pastes each glue name:
+    ``{name: [{cell, section, anchor, sentence, words}]}``.
 
     ``section`` is the title of the heading above the use (in the same cell
-    or an earlier one), ``anchor`` its HTML id (:func:`section_id`), so that a
-    link ``page.html#anchor`` lands on the section holding the sentence.
+    or an earlier one), ``anchor`` its HTML id (:func:`section_id`), and
+    ``words`` plain words of the sentence next to the number
+    (:func:`plain_words_near`): a link ``page.html#anchor:~:text=words`` (a
+    text fragment, which browsers scroll to and highlight) lands on the
+    sentence, and on its section where text fragments are not supported.
     """
     uses: dict[str, list[dict]] = {}
     section = ""
@@ -1059,8 +1117,16 @@ def glue_uses(nb: dict) -> dict[str, list[dict]]:
         for m in GLUE_ROLE.finditer(text):
             above = [title for start, title in headings if start < m.start()]
             here = above[-1] if above else section
+            words = plain_words_near(text, m.start(), m.end())
+            shown = shown_value(values.get(m.group("name"), ""), m.group(0))
+            # "... by at most 3.3e-16": the words just before the number, and
+            # the number as the page shows it, find this very sentence.
+            if words and shown and re.search(
+                    r"(?:^|\s)" + re.escape(words.split()[-1]) + r"\s+$", text[:m.start()]):
+                words = f"{words} {shown}"
             uses.setdefault(m.group("name"), []).append({
                 "cell": i, "section": here, "anchor": section_id(here) if here else "",
+                "words": words,
                 "sentence": GLUE_ROLE.sub(lambda g: values.get(g.group("name"), "…"),
                                           sentence_at(text, m.start()))})
         if headings:
@@ -1166,7 +1232,8 @@ def _links(path: Path, uses: list[dict]) -> str:
     links = []
     for use in uses:
         label = html.escape(use["section"] or "top")
-        anchor = f"#{use['anchor']}" if use["anchor"] else ""
+        fragment = use["anchor"] + text_fragment(use.get("words", ""))
+        anchor = f"#{fragment}" if fragment else ""
         links.append(f'<a href="{page_name(path)}{anchor}" '
                      f'title="{html.escape(use["sentence"])}">{label}</a>')
     return "; ".join(links) or "not pasted in the prose"

@@ -2,7 +2,8 @@
 
 Every ``href`` and ``src`` of every built page that points inside the site must
 name an existing file and, when it has a ``#fragment``, an element of the target
-page with that id. External links are not checked here (the weekly linkcheck
+page with that id, and when it has a text fragment (``#id:~:text=words``), those
+words in the target page's text. External links are not checked here (the weekly linkcheck
 workflow reports them). Skipped when the book is not built, unless
 ``MFNET_REQUIRE_BUILT_BOOK=1`` (set by ``.ci/run`` and the linkcheck workflow).
 """
@@ -26,8 +27,25 @@ class _Links(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, int]] = []
         self.ids: set[str] = set()
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    def plain_text(self) -> str:
+        """The page's text, whitespace squashed, lower case (as a browser's
+        find and text fragments match it)."""
+        return " ".join("".join(self.text).split()).lower()
 
     def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
         for key, value in attrs:
             if key in ("id", "name") and value:
                 self.ids.add(value)
@@ -80,8 +98,15 @@ def test_internal_links_resolve():
                     continue  # linked before it is built; test_editions.py checks it
                 broken.append(f"{where} (no such file)")
                 continue
-            fragment = unquote(parts.fragment)
+            # A text fragment (#id:~:text=words, the status page's links to the
+            # sentence that uses a number) must find its words on the page.
+            fragment, _, directive = parts.fragment.partition(":~:")
+            fragment = unquote(fragment)
             if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
                 broken.append(f"{where} (no element with id {fragment!r})")
+            if directive.startswith("text="):
+                words = " ".join(unquote(directive[len("text="):]).split()).lower()
+                if words not in parse(target).plain_text():
+                    broken.append(f"{where} (the page has no text {words!r})")
     assert pages, "no built pages found"
     assert not broken, f"{len(broken)} broken internal link(s):\n" + "\n".join(broken[:50])

@@ -505,6 +505,25 @@ def test_glue_uses_name_the_section_and_the_sentence_with_its_value():
     assert uses[0]["anchor"] == "the-loss-j-and-fit"
     assert uses[0]["sentence"] == "The loss is 0.25 here."
     assert uses[1]["cell"] == 3
+    # the words before the number, and the number as the page shows it
+    assert [u["words"] for u in uses] == ["The loss is 0.25", "It is still 0.25"]
+    assert truth.text_fragment("is -0.25, here & there") == \
+        ":~:text=is%20%2D0.25%2C%20here%20%26%20there"
+
+
+def test_text_fragment_words_are_plain_prose():
+    text = "Its error's gradient has shrunk\nto {glue:text}`x:.2e`: tiny."
+    role = text.index("{glue")
+    end = text.index(": tiny")
+    assert truth.plain_words_near(text, role, end) == "gradient has shrunk to"
+    text = "A $z$ of {glue:text}`x` and then three more words here."
+    role = text.index("{glue")
+    assert truth.plain_words_near(text, role, text.index(" and")) == \
+        "and then three more words here."
+    assert truth.plain_words_near("$a$ **b** {glue:text}`x`", 10, 24) == ""
+    assert truth.shown_value("0.123456", "{glue:text}`x:.2e`") == "1.23e-01"
+    assert truth.shown_value("0.5", "{glue:text}`x`") == "0.5"
+    assert truth.shown_value("'abc'", "{glue:text}`x`") == ""
 
 
 def test_section_ids_follow_docutils():
