@@ -93,6 +93,39 @@ def requirements_hash() -> str:
     return digest.hexdigest()
 
 
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags (Linux /proc/cpuinfo; empty elsewhere)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
+
+
+def numeric_pins() -> dict[str, str]:
+    """Environment that makes the notebooks' rounding-level numbers machine-independent.
+
+    The chapters print and glue numbers at the level of rounding (relative
+    errors of 1e-16, finite differences good to 1e-10), and nbval compares
+    them exactly. Those depend on the CPU kernels numpy and OpenBLAS choose at
+    run time: on an AVX-512 machine numpy's exp/tanh and OpenBLAS's SkylakeX
+    kernels round differently from the AVX2 ones, and chapter 3 printed
+    different digits. On x86-64 with AVX2 the AVX2 kernels are pinned
+    (numpy's AVX-512 dispatch off, OpenBLAS's Haswell kernels), so every such
+    machine reproduces the stored outputs. A variable already set is kept.
+    """
+    flags = cpu_flags()
+    pins = {}
+    if "avx2" in flags and "fma" in flags:
+        pins["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "Haswell")
+    if "avx512f" in flags:
+        # numpy 2.4's dispatch targets above x86-64-v3 (requirements.txt pins numpy)
+        pins["NPY_DISABLE_CPU_FEATURES"] = os.environ.get(
+            "NPY_DISABLE_CPU_FEATURES", "X86_V4 AVX512_ICL AVX512_SPR")
+    return pins
+
+
 def child_env() -> dict[str, str]:
     """Environment for every command run inside the virtual environment."""
     env = dict(os.environ)
@@ -106,6 +139,7 @@ def child_env() -> dict[str, str]:
     # Printed outputs (sympy's pretty printer, pytest) follow the terminal width;
     # pin it so that stored notebook outputs do not depend on the terminal.
     env["COLUMNS"] = "80"
+    env.update(numeric_pins())
     env.setdefault("PYTHONUTF8", "1")
     env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     return env

@@ -57,3 +57,26 @@ def test_shot_of_a_page_that_is_not_built_says_how_to_build_it(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
     # Without Chromium the missing browser is named; with it, the missing page.
     assert ("needs chromium" in proc.stdout) or ("no such page: nowhere.html" in proc.stdout)
+
+
+def test_notebooks_run_with_the_same_cpu_kernels_on_every_x86_machine(monkeypatch):
+    """dev.py pins numpy's and OpenBLAS's AVX2 kernels where the CPU has more
+    (the stored outputs' rounding-level digits differ on AVX-512 otherwise),
+    keeps a value the user set, and pins nothing a CPU cannot run."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("dev_for_test", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    monkeypatch.delenv("NPY_DISABLE_CPU_FEATURES", raising=False)
+    monkeypatch.setattr(dev, "cpu_flags", lambda: {"sse2", "avx", "avx2", "fma", "avx512f"})
+    assert dev.numeric_pins() == {"OPENBLAS_CORETYPE": "Haswell",
+                                  "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"}
+    assert dev.child_env()["OPENBLAS_CORETYPE"] == "Haswell"
+    monkeypatch.setattr(dev, "cpu_flags", lambda: {"sse2", "avx", "avx2", "fma"})
+    assert dev.numeric_pins() == {"OPENBLAS_CORETYPE": "Haswell"}
+    monkeypatch.setattr(dev, "cpu_flags", lambda: {"sse2", "avx"})
+    assert dev.numeric_pins() == {}
+    monkeypatch.setattr(dev, "cpu_flags", lambda: {"avx2", "fma", "avx512f"})
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    assert dev.numeric_pins()["OPENBLAS_CORETYPE"] == "Zen"
