@@ -1044,7 +1044,8 @@ def page_name(path: Path) -> str:
 
 # Characters whose rendering differs from the source (markup, math, roles,
 # quotes and dashes that Sphinx's smartquotes changes): a text fragment stops there.
-NOT_PLAIN = re.compile(r"""[$`{}*_\[\]()<>|\\"'~^#]|--|\.\.\.|\n\s*\n""")
+NOT_PLAIN = re.compile(
+    r"""[$`{}*_\[\]()<>|\\"'~^#]|--|\.\.\.|\n\s*\n|\n\s*(?:[-+]|\d+\.)\s""")
 FRAGMENT_WORDS = 6      # words of the sentence a link asks the browser to find
 FRAGMENT_MIN_WORDS = 3  # fewer are too common to find the right sentence
 
@@ -1121,8 +1122,9 @@ def glue_uses(nb: dict) -> dict[str, list[dict]]:
             shown = shown_value(values.get(m.group("name"), ""), m.group(0))
             # "... by at most 3.3e-16": the words just before the number, and
             # the number as the page shows it, find this very sentence.
-            if words and shown and re.search(
-                    r"(?:^|\s)" + re.escape(words.split()[-1]) + r"\s+$", text[:m.start()]):
+            before = text[:m.start()]
+            if words and shown and before[-1:].isspace() \
+                    and " ".join(before.split()[-len(words.split()):]) == words:
                 words = f"{words} {shown}"
             uses.setdefault(m.group("name"), []).append({
                 "cell": i, "section": here, "anchor": section_id(here) if here else "",
