@@ -1079,7 +1079,7 @@ def shown_value(value: str, role: str) -> str:
     or '' when the value is not a plain number."""
     spec = re.fullmatch(r"\{glue(?::text)?\}`[\w.-]+?(?::(?P<spec>[^`]*))?`", role)
     try:
-        number = float(value)
+        number = int(value) if re.fullmatch(r"-?\d+", value) else float(value)
     except ValueError:
         return ""
     fmt = spec.group("spec") if spec else None
@@ -1119,13 +1119,6 @@ def glue_uses(nb: dict) -> dict[str, list[dict]]:
             above = [title for start, title in headings if start < m.start()]
             here = above[-1] if above else section
             words = plain_words_near(text, m.start(), m.end())
-            shown = shown_value(values.get(m.group("name"), ""), m.group(0))
-            # "... by at most 3.3e-16": the words just before the number, and
-            # the number as the page shows it, find this very sentence.
-            before = text[:m.start()]
-            if words and shown and before[-1:].isspace() \
-                    and " ".join(before.split()[-len(words.split()):]) == words:
-                words = f"{words} {shown}"
             uses.setdefault(m.group("name"), []).append({
                 "cell": i, "section": here, "anchor": section_id(here) if here else "",
                 "words": words,
