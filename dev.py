@@ -906,15 +906,13 @@ def mathjax_cached() -> Path | None:
 
 
 def mathjax_es5() -> Path | None:
-    """The es5 folder of the npm package mathjax@3.2.2 (.ci/run caches it)."""
-    if os.environ.get("MFNET_MATHJAX"):
-        folder = Path(os.environ["MFNET_MATHJAX"]).parent
-        if (folder / MATHJAX_BUNDLE).exists():
-            return folder
+    """The es5 folder of the npm package mathjax@3.2.2 (.ci/run caches it);
+    npm fetches it into the cache when it is not there."""
+    cached = mathjax_cached()
+    if cached is not None:
+        return cached
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     folder = cache / "mfnet-ci" / f"mathjax-{MATHJAX_VERSION}-es5" / "package" / "es5"
-    if (folder / MATHJAX_BUNDLE).exists():
-        return folder
     if shutil.which("npm"):
         say(f"fetching mathjax@{MATHJAX_VERSION} with npm")
         (folder.parent.parent).mkdir(parents=True, exist_ok=True)

@@ -1074,23 +1074,6 @@ def plain_words_near(text: str, start: int, end: int) -> str:
     return " ".join(words) if len(words) >= FRAGMENT_MIN_WORDS else ""
 
 
-def shown_value(value: str, role: str) -> str:
-    """A glued number as ``{glue:text}`` shows it (ROLE, with its format spec),
-    or '' when the value is not a plain number."""
-    spec = re.fullmatch(r"\{glue(?::text)?\}`[\w.-]+?(?::(?P<spec>[^`]*))?`", role)
-    try:
-        number = int(value) if re.fullmatch(r"-?\d+", value) else float(value)
-    except ValueError:
-        return ""
-    fmt = spec.group("spec") if spec else None
-    if not fmt:
-        return value
-    try:
-        return format(number, fmt)
-    except ValueError:
-        return ""
-
-
 def text_fragment(words: str) -> str:
     """``:~:text=`` directive for WORDS (percent-encoded, with '-', ',' and '&')."""
     from urllib.parse import quote

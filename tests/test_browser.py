@@ -592,11 +592,20 @@ def test_every_image_is_a_figure_with_caption_and_alt_text(doc, pages):
 
 
 ASPECT_TOLERANCE = 0.03   # rendered aspect ratio vs the image's own (issue 19)
-# On a phone a figure is shown at no less than this fraction of its width at
-# 1280 px (its smallest labels, 10 pt at 100 px per inch, stay above 9.5 px;
-# mfnet_book.webpage.PHONE_MIN_SCALE): a wider one scrolls in its box. Each
+# On a phone a figure's smallest label must stay readable: at least 9.5 px.
+# Figures are drawn at 100 px per inch and their smallest text is one point
+# below mfnet_book.networks.FONT, so a figure may be shrunk to no less than
+# MIN_SCALE of its width at 1280 px (a wider one scrolls in its box). Each
 # figure also links to its full size.
-MIN_SCALE = 0.7
+MIN_LABEL_PX = 9.5
+
+
+def _min_scale() -> float:
+    from mfnet_book.networks import FONT
+    return MIN_LABEL_PX / ((FONT - 1) * 100 / 72)
+
+
+MIN_SCALE = _min_scale()
 
 
 def phone_image_problems(images: list[dict]) -> list[str]:
@@ -617,7 +626,7 @@ def phone_image_problems(images: list[dict]) -> list[str]:
                 f"is {own:.3f} ({nw}x{nh}): {100 * abs(shown / own - 1):.0f} % out of "
                 "proportion (an inline height? see mfnet_book/webpage.py)")
         scale = w / image["css_width"] if image["css_width"] else 1
-        if scale < MIN_SCALE - 0.005:
+        if scale < MIN_SCALE:
             problems.append(
                 f"image {name}... is shown at {100 * scale:.0f} % of its width ({w:.0f} of "
                 f"{image['css_width']:.0f} px): its labels are too small to read "

@@ -505,7 +505,7 @@ def test_glue_uses_name_the_section_and_the_sentence_with_its_value():
     assert uses[0]["anchor"] == "the-loss-j-and-fit"
     assert uses[0]["sentence"] == "The loss is 0.25 here."
     assert uses[1]["cell"] == 3
-    # the words before the number, and the number as the page shows it
+    # plain words just before the number (the number itself may differ between runs)
     assert [u["words"] for u in uses] == ["The loss is", "It is still"]
     assert truth.text_fragment("is -0.25, here & there") == \
         ":~:text=is%20%2D0.25%2C%20here%20%26%20there"
@@ -521,9 +521,6 @@ def test_text_fragment_words_are_plain_prose():
     assert truth.plain_words_near(text, role, text.index(" and")) == \
         "and then three more words here."
     assert truth.plain_words_near("$a$ **b** {glue:text}`x`", 10, 24) == ""
-    assert truth.shown_value("0.123456", "{glue:text}`x:.2e`") == "1.23e-01"
-    assert truth.shown_value("0.5", "{glue:text}`x`") == "0.5"
-    assert truth.shown_value("'abc'", "{glue:text}`x`") == ""
 
 
 def test_section_ids_follow_docutils():
