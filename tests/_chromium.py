@@ -280,6 +280,9 @@ class Page:
         for k, top in enumerate(range(0, height, tile)):
             rows = min(tile, height - top)
             view = self._scroll_to(top)
+            # scrollHeight is rounded: a page 26776.6 px high reports 26777 but
+            # scrolls to 25176.6 at most, so the last row may be a pixel short.
+            rows = min(rows, int(view["y"] + view["h"] + 0.5) - top)
             out = stem.with_name(f"{stem.name}-{k:02d}.png")
             out.write_bytes(self._capture(view, top, rows))
             tiles.append(out)
