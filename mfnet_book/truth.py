@@ -1069,7 +1069,10 @@ def plain_words_near(text: str, start: int, end: int) -> str:
         return " ".join(words)
     after = text[end:end + 400]
     stop = NOT_PLAIN.search(after)
-    words = after[:stop.start() if stop else len(after)].split()[:FRAGMENT_WORDS]
+    words = after[:stop.start() if stop else len(after)].split()
+    while words and not any(ch.isalnum() for ch in words[0]):
+        words = words[1:]
+    words = words[:FRAGMENT_WORDS]
     # a sentence's last word keeps its full stop; a fragment may end there
     return " ".join(words) if len(words) >= FRAGMENT_MIN_WORDS else ""
 

@@ -104,7 +104,9 @@ def test_internal_links_resolve():
             fragment = unquote(fragment)
             if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
                 broken.append(f"{where} (no element with id {fragment!r})")
-            if directive.startswith("text="):
+            # (The student edition drops the solutions, so there a fragment into
+            # one falls back to its section, as browsers do; its id is checked.)
+            if directive.startswith("text=") and "student" not in page.relative_to(HTML).parts:
                 words = " ".join(unquote(directive[len("text="):]).split()).lower()
                 if words not in parse(target).plain_text():
                     broken.append(f"{where} (the page has no text {words!r})")

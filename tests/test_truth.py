@@ -521,6 +521,8 @@ def test_text_fragment_words_are_plain_prose():
     assert truth.plain_words_near(text, role, text.index(" and")) == \
         "and then three more words here."
     assert truth.plain_words_near("$a$ **b** {glue:text}`x`", 10, 24) == ""
+    text = "A $z$ of {glue:text}`x`. The sigmoid net here."
+    assert truth.plain_words_near(text, 9, 23) == "The sigmoid net here."
 
 
 def test_section_ids_follow_docutils():
